@@ -1,0 +1,64 @@
+"""The `soudan` command: run the appservice, write its registration, check a config."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .config import Config
+
+USAGE = """usage: soudan <command> [options]
+
+commands:
+  run                     run the appservice (-c config.yaml)
+  generate-registration   fill in the config's secrets and write the homeserver registration
+                          (-c config.yaml -r registration.yaml)
+  check-config            validate a config file and exit (-c config.yaml)
+"""
+
+
+def _config_args(prog: str, registration: bool = False) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog=f"soudan {prog}")
+    parser.add_argument("-c", "--config", default="config.yaml", metavar="<path>")
+    if registration:
+        parser.add_argument("-r", "--registration", default="registration.yaml", metavar="<path>")
+    return parser.parse_args(sys.argv[2:])
+
+
+def _load(path: str) -> Config:
+    from .config import Config, ConfigError
+
+    try:
+        return Config.load(path)
+    except ConfigError as e:
+        print(f"soudan: {e}", file=sys.stderr)
+        sys.exit(2)
+
+
+def main() -> None:
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "run":
+        from .program import SoudanProgram
+
+        sys.argv = [f"{sys.argv[0]} run", *sys.argv[2:]]
+        SoudanProgram().run()
+    elif command == "generate-registration":
+        from .registration import write_registration
+
+        args = _config_args(command, registration=True)
+        config = _load(args.config)
+        write_registration(config, args.registration)
+        print(f"Wrote {args.registration}; add it to app_service_config_files in homeserver.yaml")
+    elif command == "check-config":
+        args = _config_args(command)
+        _load(args.config)
+        print(f"{args.config}: OK")
+    else:
+        print(USAGE, file=sys.stderr if command not in ("-h", "--help") else sys.stdout)
+        sys.exit(0 if command in ("-h", "--help") else 2)
+
+
+if __name__ == "__main__":
+    main()

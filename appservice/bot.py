@@ -1,0 +1,83 @@
+"""The bot user: answers in rooms, and owns the platform control room."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from mautrix.appservice import IntentAPI
+from mautrix.errors import MatrixError
+from mautrix.types import (
+    EventID,
+    EventType,
+    Membership,
+    MemberStateEventContent,
+    MessageType,
+    RoomID,
+    TextMessageEventContent,
+    UserID,
+)
+
+from .config import Config
+from .db import BotRoom
+from .i18n import t
+from .rooms import create_room
+
+log = logging.getLogger("soudan.bot")
+
+CONTROL = "control"
+
+
+def txn_for(source: str, purpose: str) -> str:
+    """A transaction ID derived from what caused a send, so a retried send is one event."""
+    return "soudan-" + hashlib.sha256(f"{purpose}\0{source}".encode()).hexdigest()[:40]
+
+
+class Bot:
+    def __init__(self, intent: IntentAPI, config: Config) -> None:
+        self.intent = intent
+        self.config = config
+
+    async def reply(self, room_id: RoomID, event_id: EventID, text: str) -> EventID:
+        content = TextMessageEventContent(msgtype=MessageType.NOTICE, body=text)
+        content.set_reply(event_id)
+        return await self.intent.send_message_event(
+            room_id, EventType.ROOM_MESSAGE, content, txn_id=txn_for(event_id, "reply")
+        )
+
+    async def notice(self, room_id: RoomID, text: str, *, txn_id: str | None = None) -> EventID:
+        content = TextMessageEventContent(msgtype=MessageType.NOTICE, body=text)
+        return await self.intent.send_message_event(
+            room_id, EventType.ROOM_MESSAGE, content, txn_id=txn_id
+        )
+
+    async def ensure_control_room(self) -> RoomID:
+        """The platform control room exists and every configured admin is in it or invited."""
+        admins = list(self.config["platform.admins"])
+        room = await BotRoom.get_by_kind(CONTROL)
+        lang = self.config["platform.language"]
+        if room is None:
+            room_id = await create_room(
+                self.intent,
+                name=t(lang, "control.name"),
+                topic=t(lang, "control.topic"),
+                invitees=admins,
+            )
+            await BotRoom.insert(room_id, CONTROL)
+            await self.notice(room_id, t(lang, "control.welcome"))
+            log.info("Created the control room %s", room_id)
+            return room_id
+        members = await self.intent.get_members(room.room_id)
+        present = {
+            UserID(m.state_key)
+            for m in members
+            if isinstance(m.content, MemberStateEventContent)
+            and m.content.membership in (Membership.JOIN, Membership.INVITE)
+        }
+        for admin in admins:
+            if admin not in present:
+                try:
+                    await self.intent.invite_user(room.room_id, admin)
+                except MatrixError as e:
+                    log.warning("Could not invite %s to the control room: %s", admin, e)
+        return room.room_id

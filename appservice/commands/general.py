@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from .handler import CommandEvent, UsageError, command, commands_for, get_command
+
+
+@command("help")
+async def help_(evt: CommandEvent) -> None:
+    if len(evt.args) > 1:
+        raise UsageError
+    available = commands_for(evt.role)
+    if evt.args:
+        cmd = get_command(evt.args[0].lstrip("!").lower())
+        if cmd is None or cmd not in available:
+            await evt.reply(evt.t("refuse.unknown_command", name=evt.args[0]))
+            return
+        await evt.reply(f"{cmd.usage(evt.lang)}\n{evt.t(cmd.help_key)}")
+        return
+    lines = [evt.t("help.header")]
+    for section in dict.fromkeys(cmd.section for cmd in available):
+        lines.append(f"\n{evt.t(f'help.section.{section}')}")
+        lines += [
+            f"  {cmd.usage(evt.lang)} — {evt.t(cmd.help_key)}"
+            for cmd in available
+            if cmd.section == section
+        ]
+    await evt.reply("\n".join(lines))

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, ClassVar
+
+from attr import dataclass
+from mautrix.types import RoomID
+from mautrix.util.async_db import Connection, Database
+
+
+@dataclass
+class Inbox:
+    """One event from a homeserver transaction, waiting to be worked off in room order."""
+
+    db: ClassVar[Database]
+
+    seq: int
+    event_id: str
+    room_id: RoomID
+    raw: dict[str, Any]
+    attempts: int
+
+    @classmethod
+    async def store_transaction(
+        cls, txn_id: str, digest: str, events: list[dict[str, Any]]
+    ) -> bool:
+        """Store a transaction's events in one commit; False when it was stored before."""
+        now = int(time.time() * 1000)
+        conn: Connection
+        async with cls.db.acquire() as conn, conn.transaction():
+            seen = await conn.fetchval(
+                "SELECT 1 FROM as_transaction WHERE txn_id=$1 AND digest=$2", txn_id, digest
+            )
+            if seen:
+                return False
+            for event in events:
+                await conn.execute(
+                    "INSERT INTO inbox (event_id, room_id, raw, received_at) "
+                    "VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING",
+                    event["event_id"],
+                    event["room_id"],
+                    json.dumps(event),
+                    now,
+                )
+            await conn.execute(
+                "INSERT INTO as_transaction (txn_id, digest, received_at) VALUES ($1, $2, $3)",
+                txn_id,
+                digest,
+                now,
+            )
+        return True
+
+    @classmethod
+    async def pending(cls, after_seq: int, limit: int = 500) -> list[Inbox]:
+        rows = await cls.db.fetch(
+            "SELECT seq, event_id, room_id, raw, attempts FROM inbox "
+            "WHERE done=false AND seq>$1 ORDER BY seq LIMIT $2",
+            after_seq,
+            limit,
+        )
+        return [
+            cls(
+                seq=row["seq"],
+                event_id=row["event_id"],
+                room_id=row["room_id"],
+                raw=json.loads(row["raw"]),
+                attempts=row["attempts"],
+            )
+            for row in rows
+        ]
+
+    async def mark_done(self, error: str | None = None) -> None:
+        # The body is dropped once worked off: the inbox is not a message archive.
+        await self.db.execute(
+            "UPDATE inbox SET done=true, raw=NULL, error=$2 WHERE seq=$1", self.seq, error
+        )
+
+    async def mark_attempt(self, error: str) -> None:
+        self.attempts += 1
+        await self.db.execute(
+            "UPDATE inbox SET attempts=$2, error=$3 WHERE seq=$1", self.seq, self.attempts, error
+        )

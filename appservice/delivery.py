@@ -1,0 +1,166 @@
+"""Durable delivery: store each transaction, answer the homeserver, then work events off.
+
+mautrix answers a transaction before its handlers run and remembers transaction IDs in memory
+only; either loses events across a crash or a Synapse restart. Here the transaction endpoint
+commits the events to the inbox table first and only then answers 200. A dispatcher reads the
+inbox in order and hands each room's events to one worker for that room, so a room's events
+are handled in order while rooms proceed in parallel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from mautrix.appservice import AppService
+from mautrix.types import Event, EventType, UserID
+from mautrix.util import background_task
+
+from .db import Inbox
+
+EventHandler = Callable[[Event], Awaitable[None]]
+
+MAX_ATTEMPTS = 5
+log = logging.getLogger("soudan.delivery")
+
+
+def _error(status: int, errcode: str, error: str) -> web.HTTPException:
+    cls = {400: web.HTTPBadRequest, 401: web.HTTPUnauthorized, 503: web.HTTPServiceUnavailable}
+    return cls[status](
+        content_type="application/json", text=json.dumps({"errcode": errcode, "error": error})
+    )
+
+
+class SoudanAppService(AppService):
+    """An AppService whose transaction endpoint stores before it acknowledges."""
+
+    inbox_stored: Callable[[], None]
+    is_own_user: Callable[[UserID], bool]
+
+    async def _http_handle_transaction(self, request: web.Request) -> web.Response:
+        if not self._check_token(request):
+            raise _error(401, "M_UNKNOWN_TOKEN", "Invalid hs_token")
+        txn_id = request.match_info["transaction_id"]
+        body = await request.read()
+        try:
+            data = json.loads(body)
+            events = data["events"]
+            if not isinstance(events, list):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            raise _error(400, "M_BAD_JSON", "Body must be JSON with an events list") from None
+        wanted = [event for event in events if self._wanted(event)]
+        digest = hashlib.sha256(body).hexdigest()
+        try:
+            fresh = await Inbox.store_transaction(txn_id, digest, wanted)
+        except Exception:
+            # Not stored: a non-200 makes the homeserver send the transaction again later.
+            log.exception("Could not store transaction %s", txn_id)
+            raise _error(503, "M_UNKNOWN", "Could not store the transaction") from None
+        log.debug(
+            "Transaction %s: %d events, %d kept%s",
+            txn_id,
+            len(events),
+            len(wanted),
+            "" if fresh else " (already stored)",
+        )
+        if fresh and wanted:
+            self.inbox_stored()
+        return web.json_response({})
+
+    def _wanted(self, event: Any) -> bool:
+        if not isinstance(event, dict):
+            return False
+        if not all(isinstance(event.get(k), str) for k in ("event_id", "room_id", "sender")):
+            return False
+        # Our own users' events come back to us; only memberships of others concern us.
+        return not self.is_own_user(UserID(event["sender"]))
+
+
+class Dispatcher:
+    """Reads the inbox in order and runs one worker per room."""
+
+    def __init__(self, handler: EventHandler) -> None:
+        self.handler = handler
+        self._wakeup = asyncio.Event()
+        self._last_seq = 0
+        self._rooms: dict[str, asyncio.Queue[Inbox]] = {}
+        self._task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        self._wakeup.set()
+        self._task = background_task.create(self._run())
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    async def _run(self) -> None:
+        while True:
+            await self._wakeup.wait()
+            self._wakeup.clear()
+            try:
+                while batch := await Inbox.pending(self._last_seq):
+                    for item in batch:
+                        self._enqueue(item)
+                        self._last_seq = item.seq
+            except Exception:
+                log.exception("Could not read the inbox; retrying shortly")
+                await asyncio.sleep(1)
+                self._wakeup.set()
+
+    def _enqueue(self, item: Inbox) -> None:
+        queue = self._rooms.get(item.room_id)
+        if queue is None:
+            queue = self._rooms[item.room_id] = asyncio.Queue()
+            background_task.create(self._work_room(item.room_id, queue))
+        queue.put_nowait(item)
+
+    async def _work_room(self, room_id: str, queue: asyncio.Queue[Inbox]) -> None:
+        try:
+            while not queue.empty():
+                await self._work(queue.get_nowait())
+        finally:
+            del self._rooms[room_id]
+
+    async def _work(self, item: Inbox) -> None:
+        while True:
+            try:
+                event = _deserialize(item.raw)
+            except Exception:
+                log.warning("Event %s could not be read; skipped", item.event_id, exc_info=True)
+                await item.mark_done(error="unreadable")
+                return
+            try:
+                await self.handler(event)
+            except Exception as e:
+                await item.mark_attempt(type(e).__name__)
+                if item.attempts >= MAX_ATTEMPTS:
+                    log.exception("Giving up on event %s", item.event_id)
+                    await item.mark_done(error=f"failed: {type(e).__name__}")
+                    return
+                log.warning("Event %s failed, retrying", item.event_id, exc_info=True)
+                await asyncio.sleep(min(2**item.attempts, 30))
+                continue
+            await item.mark_done()
+            return
+
+
+def _deserialize(raw: dict[str, Any]) -> Event:
+    raw = dict(raw)
+    if raw.get("unsigned") is None:
+        raw.pop("unsigned", None)
+    event = Event.deserialize(raw)
+    if getattr(event, "state_key", None) is not None:
+        event.type = event.type.with_class(EventType.Class.STATE)
+    else:
+        event.type = event.type.with_class(EventType.Class.MESSAGE)
+    return event

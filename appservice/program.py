@@ -1,0 +1,172 @@
+"""The soudan process: start order, lifecycle and shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import logging.config
+import sys
+from typing import Any
+
+from mautrix.appservice.state_store.asyncpg import PgASStateStore
+from mautrix.util.async_db import Database
+from mautrix.util.program import Program
+from yarl import URL
+
+from . import __version__, db
+from .bot import Bot
+from .config import Config, ConfigError
+from .context import Context
+from .delivery import Dispatcher, SoudanAppService
+from .matrix import MatrixHandler
+
+log = logging.getLogger("soudan")
+
+
+def logging_config(level: str, file: str | None) -> dict[str, Any]:
+    handlers: dict[str, Any] = {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+    }
+    if file:
+        handlers["file"] = {
+            "class": "logging.handlers.RotatingFileHandler",
+            "formatter": "plain",
+            "filename": file,
+            "maxBytes": 10 * 1024 * 1024,
+            "backupCount": 5,
+        }
+    # mautrix and aiohttp log request details at DEBUG; below DEBUG they stay quiet.
+    library_level = "DEBUG" if level == "DEBUG" else "WARNING"
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+        "handlers": handlers,
+        "loggers": {
+            "mau": {"level": library_level},
+            "aiohttp": {"level": library_level},
+        },
+        "root": {"level": level, "handlers": list(handlers)},
+    }
+
+
+def safe_url(url: str) -> str:
+    parsed = URL(url)
+    return str(parsed.with_password("***")) if parsed.password else url
+
+
+class SoudanProgram(Program):
+    module = "appservice"
+    name = "soudan"
+    command = "soudan run"
+    version = __version__
+    description = "A Matrix application service for counseling and support chat"
+
+    config: Config  # type: ignore[assignment]
+    database: Database
+    az: SoudanAppService
+    ctx: Context
+    dispatcher: Dispatcher
+
+    def prepare_config(self) -> None:
+        try:
+            self.config = Config.load(self.args.config)
+            self.config.require_tokens()
+        except ConfigError as e:
+            print(f"soudan: {e}", file=sys.stderr)
+            sys.exit(2)
+
+    def prepare_log(self) -> None:
+        logging.config.dictConfig(
+            logging_config(self.config["logging.level"], self.config["logging.file"])
+        )
+        self.log = logging.getLogger("soudan")  # type: ignore[assignment]
+
+    def check_config(self) -> None:
+        pass  # Config.load has validated every key already
+
+    def prepare(self) -> None:
+        cfg = self.config
+        self.database = Database.create(
+            cfg["database.url"], upgrade_table=db.upgrade_table, log=logging.getLogger("mau.db")
+        )
+        db.init(self.database)
+        state_store = PgASStateStore(self.database)
+        self.az = SoudanAppService(
+            server=cfg["homeserver.address"],
+            domain=cfg["homeserver.domain"],
+            verify_ssl=cfg["homeserver.verify_ssl"],
+            as_token=cfg["appservice.as_token"],
+            hs_token=cfg["appservice.hs_token"],
+            bot_localpart=cfg["appservice.bot_username"],
+            id=cfg["appservice.id"],
+            state_store=state_store,
+            log="mau.as",
+            bridge_name="soudan",
+        )
+        self.az.is_own_user = lambda user_id: self.ctx.is_own_user(user_id)
+        if cfg["provisioning.enabled"]:
+            from provisioning import api
+
+            self.az.app.add_subapp(api.PREFIX, api.create_app(cfg))
+        self.state_store = state_store
+
+    async def start(self) -> None:
+        cfg = self.config
+        try:
+            await self.database.start()
+            await self.state_store.upgrade_table.upgrade(self.database)
+        except Exception as e:
+            self.log.critical(
+                "Cannot open the database %s: %s", safe_url(cfg["database.url"]), e or type(e)
+            )
+            sys.exit(3)
+        try:
+            await self.az.start(host=cfg["appservice.hostname"], port=cfg["appservice.port"])
+        except OSError as e:
+            self.log.critical(
+                "Cannot listen on %s:%s: %s", cfg["appservice.hostname"], cfg["appservice.port"], e
+            )
+            sys.exit(4)
+        self.ctx = Context(config=cfg, az=self.az, bot=Bot(self.az.intent, cfg))
+        handler = MatrixHandler(self.ctx)
+        self.dispatcher = Dispatcher(handler.handle)
+        self.az.inbox_stored = self.dispatcher.wake
+        await self._wait_for_homeserver()
+        await self.az.intent.ensure_registered()
+        await self.az.intent.set_displayname(cfg["appservice.bot_displayname"])
+        self.dispatcher.start()
+        await self.ctx.bot.ensure_control_room()
+        self.az.ready = True
+        self.log.info("soudan %s is running as %s", __version__, self.az.bot_mxid)
+
+    async def _wait_for_homeserver(self) -> None:
+        delay = 1.0
+        while True:
+            try:
+                await self.az.intent.whoami()
+                break
+            except Exception as e:
+                self.log.warning(
+                    "Homeserver %s not reachable yet (%s); retrying in %.0f s",
+                    self.config["homeserver.address"],
+                    e or type(e).__name__,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30)
+        try:
+            await self.az.ping_self()
+        except Exception as e:
+            self.log.warning(
+                "The homeserver could not reach soudan at %s (%s): check appservice.address "
+                "and the registration",
+                self.config["appservice.address"],
+                e,
+            )
+
+    async def stop(self) -> None:
+        if hasattr(self, "dispatcher"):
+            await self.dispatcher.stop()
+        await self.az.stop()
+        await self.database.stop()

@@ -1,0 +1,312 @@
+"""A Synapse and a soudan on this machine, wired together: the local system and the tests.
+
+Synapse comes from its pip package, on SQLite, with registration off, soudan's registration
+and the soudan guard module loaded. Everything lives in one directory, so running again reuses
+the same accounts and rooms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from .config import Config
+from .registration import write_registration
+
+_BIG = {"per_second": 10000, "burst_count": 100000}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _dump(data: Any, path: Path) -> None:
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    with open(path, "w", encoding="utf-8") as f:
+        yaml.dump(data, f)
+
+
+def http_json(
+    method: str, url: str, body: Any = None, token: str | None = None, timeout: float = 10
+) -> tuple[int, Any]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
+
+
+@dataclass
+class Service:
+    """A child process with its log in a file; stopped with SIGTERM, then SIGKILL."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def wait_ready(self, url: str, timeout: float = 60) -> float:
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"{self.name} exited ({self.process.returncode}); see {self.log_path}"
+                )
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        return time.monotonic() - start
+            except (OSError, urllib.error.URLError):
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"{self.name} not ready after {timeout:.0f} s; see {self.log_path}")
+
+    def stop(self, timeout: float = 20) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+def _spawn(name: str, args: list[str], cwd: Path, log_path: Path) -> Service:
+    log = open(log_path, "ab")  # the child keeps its own copy
+    # A process group of its own: Ctrl-C in the terminal reaches the launcher only, which then
+    # stops the children in order.
+    process = subprocess.Popen(
+        args, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    log.close()
+    return Service(name, process, log_path)
+
+
+@dataclass
+class Homeserver:
+    directory: Path
+    server_name: str
+    port: int
+    registration_path: Path
+    client_prefix: str
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def config_path(self) -> Path:
+        return self.directory / "homeserver.yaml"
+
+    def shared_secret(self) -> str:
+        return str(_load(self.config_path)["registration_shared_secret"])
+
+    def write_config(self) -> None:
+        """Write homeserver.yaml and a signing key once; later runs keep them (and the port)."""
+        d = self.directory
+        d.mkdir(parents=True, exist_ok=True)
+        key_path = d / "signing.key"
+        if not key_path.exists():
+            from signedjson.key import generate_signing_key, write_signing_keys
+
+            with open(key_path, "w") as f:
+                write_signing_keys(f, [generate_signing_key("a_1")])
+        previous = _load(self.config_path) if self.config_path.exists() else {}
+        secret = previous.get("registration_shared_secret") or secrets.token_urlsafe(32)
+        macaroon = previous.get("macaroon_secret_key") or secrets.token_urlsafe(32)
+        _dump(
+            {
+                "version": 1,
+                "disable_existing_loggers": False,
+                "formatters": {"f": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+                "handlers": {
+                    "file": {
+                        "class": "logging.FileHandler",
+                        "filename": str(d / "homeserver.log"),
+                        "formatter": "f",
+                    }
+                },
+                "root": {"level": "WARNING", "handlers": ["file"]},
+            },
+            d / "log.yaml",
+        )
+        config = {
+            "server_name": self.server_name,
+            "pid_file": str(d / "homeserver.pid"),
+            "public_baseurl": self.url + "/",
+            "listeners": [
+                {
+                    "port": self.port,
+                    "bind_addresses": ["127.0.0.1"],
+                    "type": "http",
+                    "tls": False,
+                    "x_forwarded": False,
+                    "resources": [{"names": ["client"], "compress": False}],
+                }
+            ],
+            "database": {"name": "sqlite3", "args": {"database": str(d / "homeserver.db")}},
+            "log_config": str(d / "log.yaml"),
+            "media_store_path": str(d / "media"),
+            "signing_key_path": str(key_path),
+            "registration_shared_secret": secret,
+            "macaroon_secret_key": macaroon,
+            "form_secret": previous.get("form_secret") or secrets.token_urlsafe(32),
+            "report_stats": False,
+            "enable_registration": False,
+            "trusted_key_servers": [],
+            "suppress_key_server_warning": True,
+            "federation_domain_whitelist": [],
+            "presence": {"enabled": False},
+            "app_service_config_files": [str(self.registration_path)],
+            "modules": [
+                {
+                    "module": "appservice.synapse_module.SoudanGuard",
+                    "config": {"client_localpart_prefix": self.client_prefix},
+                }
+            ],
+            # A local system and a test suite act faster than any person: no rate limits.
+            "rc_message": _BIG,
+            "rc_registration": _BIG,
+            "rc_login": {"address": _BIG, "account": _BIG, "failed_attempts": _BIG},
+            "rc_joins": {"local": _BIG, "remote": _BIG},
+            "rc_joins_per_room": _BIG,
+            "rc_room_creation": _BIG,
+            "rc_invites": {"per_room": _BIG, "per_user": _BIG, "per_issuer": _BIG},
+            "rc_admin_redaction": _BIG,
+        }
+        _dump(config, self.config_path)
+
+    def start(self) -> Service:
+        """Start Synapse; call ``wait_ready`` on the result before using it."""
+        return _spawn(
+            "synapse",
+            [sys.executable, "-m", "synapse.app.homeserver", "-c", str(self.config_path)],
+            self.directory,
+            self.directory / "homeserver.out",
+        )
+
+    @property
+    def ready_url(self) -> str:
+        return self.url + "/_matrix/client/versions"
+
+    def register(self, localpart: str, password: str, admin: bool = False) -> str:
+        """Create an account with the shared-secret admin API; returns its user ID."""
+        url = self.url + "/_synapse/admin/v1/register"
+        _, body = http_json("GET", url)
+        nonce = body["nonce"]
+        mac = hmac.new(self.shared_secret().encode(), digestmod=hashlib.sha1)
+        mac.update(b"\x00".join([nonce.encode(), localpart.encode(), password.encode()]))
+        mac.update(b"\x00admin" if admin else b"\x00notadmin")
+        status, body = http_json(
+            "POST",
+            url,
+            {
+                "nonce": nonce,
+                "username": localpart,
+                "password": password,
+                "admin": admin,
+                "mac": mac.hexdigest(),
+            },
+        )
+        if status != 200:
+            raise RuntimeError(f"registering {localpart} failed: {status} {body}")
+        return str(body["user_id"])
+
+    def login(self, user_id: str, password: str) -> str:
+        status, body = http_json(
+            "POST",
+            self.url + "/_matrix/client/v3/login",
+            {
+                "type": "m.login.password",
+                "identifier": {"type": "m.id.user", "user": user_id},
+                "password": password,
+            },
+        )
+        if status != 200:
+            raise RuntimeError(f"login of {user_id} failed: {status} {body}")
+        return str(body["access_token"])
+
+
+def _load(path: Path) -> Any:
+    return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+
+
+@dataclass
+class Soudan:
+    directory: Path
+    port: int
+    homeserver: Homeserver
+    database_url: str
+    admins: list[str]
+    language: str = "en"
+
+    @property
+    def config_path(self) -> Path:
+        return self.directory / "config.yaml"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def write_config(self) -> Config:
+        """Write config.yaml (keeping its secrets on later runs) and the registration."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        previous = _load(self.config_path) if self.config_path.exists() else {}
+        kept = previous.get("appservice", {})
+        data = {
+            "homeserver": {"address": self.homeserver.url, "domain": self.homeserver.server_name},
+            "appservice": {
+                "address": self.url,
+                "hostname": "127.0.0.1",
+                "port": self.port,
+                "as_token": kept.get("as_token", "generate"),
+                "hs_token": kept.get("hs_token", "generate"),
+            },
+            "database": {"url": self.database_url},
+            "clients": {"localpart_prefix": self.homeserver.client_prefix},
+            "platform": {"admins": self.admins, "language": self.language},
+            "provisioning": {
+                "shared_secret": previous.get("provisioning", {}).get("shared_secret", "generate")
+            },
+            "logging": {"level": os.environ.get("SOUDAN_LOG_LEVEL", "INFO")},
+        }
+        _dump(data, self.config_path)
+        config = Config.load(self.config_path)
+        write_registration(config, self.homeserver.registration_path)
+        return config
+
+    def start(self) -> Service:
+        """Start soudan; call ``wait_ready`` on the result before using it."""
+        return _spawn(
+            "soudan",
+            [sys.executable, "-m", "appservice", "run", "-c", str(self.config_path)],
+            self.directory,
+            self.directory / "soudan.log",
+        )
+
+    @property
+    def ready_url(self) -> str:
+        return self.url + "/_matrix/mau/ready"

@@ -1,0 +1,1 @@
+"""The HTTP provisioning API, mounted on the appservice's web server."""
