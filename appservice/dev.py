@@ -32,7 +32,9 @@ def _ensure_venv() -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("Installing soudan and its dependencies (first run: about a minute) ...", flush=True)
     pip = [str(PYTHON), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, "-e", f"{ROOT}[test]"], check=True)
+    # setuptools' build warnings are for package maintainers, not for someone starting soudan.
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    subprocess.run([*pip, "-e", f"{ROOT}[test]"], check=True, env=env)
     stamp.write_text(wanted)
 
 

@@ -1,0 +1,109 @@
+"""Real Matrix clients for the tests (matrix-nio), with a small helper to wait for events."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from nio import AsyncClient, LoginResponse, SyncResponse
+
+Predicate = Callable[[str, dict[str, Any]], bool]
+
+
+@dataclass
+class User:
+    """A logged-in account that remembers every event its syncs returned."""
+
+    client: AsyncClient
+    user_id: str
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    invites: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    responses: list[dict[str, Any]] = field(default_factory=list)
+
+    async def sync(self, timeout_ms: int = 500) -> None:
+        response = await self.client.sync(timeout=timeout_ms, full_state=False)
+        if not isinstance(response, SyncResponse):
+            raise AssertionError(f"sync failed: {response}")
+        for room_id, room in response.rooms.join.items():
+            for event in room.timeline.events:
+                self.events.append((room_id, event.source))
+        for room_id, room in response.rooms.invite.items():
+            self.invites[room_id] = [
+                getattr(e, "source", {"type": type(e).__name__}) for e in room.invite_state
+            ]
+
+    async def wait_for(
+        self, predicate: Predicate, timeout: float = 15, since: int = 0
+    ) -> dict[str, Any]:
+        """The first event (from index ``since`` on) for which ``predicate(room_id, event)``."""
+        deadline = time.monotonic() + timeout
+        checked = since
+        while True:
+            for room_id, event in self.events[checked:]:
+                if predicate(room_id, event):
+                    return event
+            checked = max(checked, len(self.events))
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.user_id}: no matching event within {timeout} s")
+            await self.sync()
+
+    async def wait_for_invite(self, timeout: float = 15) -> str:
+        deadline = time.monotonic() + timeout
+        while not self.invites:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.user_id}: no invite within {timeout} s")
+            await self.sync()
+        return next(iter(self.invites))
+
+    async def join(self, room_id: str) -> None:
+        response = await self.client.join(room_id)
+        if hasattr(response, "status_code") and not hasattr(response, "room_id"):
+            raise AssertionError(f"join failed: {response}")
+        self.invites.pop(room_id, None)
+
+    async def send_text(self, room_id: str, body: str) -> str:
+        response = await self.client.room_send(
+            room_id, "m.room.message", {"msgtype": "m.text", "body": body}
+        )
+        event_id = getattr(response, "event_id", None)
+        if not event_id:
+            raise AssertionError(f"send failed: {response}")
+        return str(event_id)
+
+    async def close(self) -> None:
+        await self.client.close()
+
+
+async def login(homeserver: str, user_id: str, password: str) -> User:
+    client = AsyncClient(homeserver, user_id)
+    response = await client.login(password)
+    if not isinstance(response, LoginResponse):
+        await client.close()
+        raise AssertionError(f"login of {user_id} failed: {response}")
+    user = User(client, user_id)
+    await user.sync(timeout_ms=0)
+    return user
+
+
+def reply_to(event_id: str, room_id: str | None = None) -> Predicate:
+    def predicate(room: str, event: dict[str, Any]) -> bool:
+        relates = event.get("content", {}).get("m.relates_to", {})
+        in_reply = relates.get("m.in_reply_to", {}).get("event_id")
+        return in_reply == event_id and (room_id is None or room == room_id)
+
+    return predicate
+
+
+def count(user: User, predicate: Predicate) -> int:
+    return sum(1 for room_id, event in user.events if predicate(room_id, event))
+
+
+async def settle(user: User, seconds: float = 2.0) -> None:
+    """Keep syncing for a while, so that a duplicate that would arrive late is seen."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        await user.sync(timeout_ms=300)
+        await asyncio.sleep(0)

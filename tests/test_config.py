@@ -1,0 +1,121 @@
+"""Config validation and the `soudan` command's refusals: one line, naming the key."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from appservice.config import SCHEMA, Config, ConfigError
+from appservice.registration import write_registration
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "config" / "example-config.yaml"
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _example_with(tmp_path: Path, old: str, new: str) -> Path:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert old in text
+    return _write(tmp_path, text.replace(old, new, 1))
+
+
+def test_example_config_is_valid_and_documents_every_key() -> None:
+    config = Config.load(EXAMPLE)
+    assert config["appservice.port"] == 29340
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for key in SCHEMA:
+        section, name = key.path.split(".")
+        assert re.search(rf"^{section}:$", text, re.M), section
+        # Every key has a comment line somewhere above it within its section.
+        assert re.search(rf"#.*\n(?:  .*\n)*?  {name}:", text), key.path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("  port: 29340", "  port: lots", "appservice.port: expected a port number"),
+        ("  port: 29340", "  prot: 29340", "appservice.prot: unknown key"),
+        ("  verify_ssl: true", "  verify_ssl: maybe", "homeserver.verify_ssl: expected true"),
+        ("  language: ja", "  language: fr", "platform.language: expected one of ja, en"),
+        ('    - "@admin:localhost"', "    - admin", "platform.admins: expected a list"),
+        ("  url: sqlite:soudan.db", "  url: mysql://x", "database.url: expected sqlite:"),
+        ("  domain: localhost\n", "", "homeserver.domain: missing; expected a server name"),
+        ("logging:", "logs:", "logs: unknown key"),
+    ],
+)
+def test_bad_key_is_named(tmp_path: Path, old: str, new: str, message: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        Config.load(_example_with(tmp_path, old, new))
+    assert str(error.value).startswith(message)
+    assert "\n" not in str(error.value)
+
+
+def test_not_yaml_and_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"not valid YAML \(line 3\)"):
+        Config.load(_write(tmp_path, "homeserver:\n  address: [\n"))
+    with pytest.raises(ConfigError, match="cannot read config file"):
+        Config.load(tmp_path / "absent.yaml")
+
+
+def _soudan(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "appservice", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_run_stops_with_one_line_naming_the_key(tmp_path: Path) -> None:
+    path = _example_with(tmp_path, "  port: 29340", "  port: '29340'")
+    result = _soudan("run", "-c", str(path))
+    assert result.returncode == 2
+    assert result.stderr == (
+        "soudan: appservice.port: expected a port number between 1 and 65535, got '29340'\n"
+    )
+    assert result.stdout == ""
+
+
+def test_run_refuses_ungenerated_tokens(tmp_path: Path) -> None:
+    result = _soudan("run", "-c", str(_write(tmp_path, EXAMPLE.read_text())))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "appservice.as_token: still 'generate'" in result.stderr
+
+
+def test_generate_registration_keeps_the_users_config(tmp_path: Path) -> None:
+    path = _example_with(tmp_path, "  port: 29340", "  port: 31000  # my port")
+    registration = tmp_path / "registration.yaml"
+    result = _soudan("generate-registration", "-c", str(path), "-r", str(registration))
+    assert result.returncode == 0, result.stderr
+    saved = path.read_text(encoding="utf-8")
+    assert "  port: 31000  # my port" in saved
+    assert "# Tokens shared with the homeserver." in saved
+    config = Config.load(path)
+    reg = YAML(typ="safe").load(registration.read_text())
+    assert reg["as_token"] == config["appservice.as_token"] != "generate"
+    assert reg["hs_token"] == config["appservice.hs_token"] != reg["as_token"]
+    assert config["provisioning.shared_secret"] != "generate"
+    assert reg["url"] == "http://localhost:29340"
+    assert reg["sender_localpart"] == "soudan"
+    assert all(ns["exclusive"] for ns in reg["namespaces"]["users"])
+    assert re.fullmatch(reg["namespaces"]["users"][1]["regex"], "@_soudan_desk_acme:localhost")
+    assert not re.fullmatch(reg["namespaces"]["users"][1]["regex"], "@c-abc:localhost")
+    # A second run keeps the tokens the homeserver already has.
+    write_registration(Config.load(path), registration)
+    assert YAML(typ="safe").load(registration.read_text())["as_token"] == reg["as_token"]
+
+
+def test_check_config_command(tmp_path: Path) -> None:
+    ok = _soudan("check-config", "-c", str(EXAMPLE))
+    assert ok.returncode == 0 and ok.stdout.strip().endswith(": OK")
+    bad = _soudan("check-config", "-c", str(_example_with(tmp_path, "  id: soudan", "  id: ")))
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("soudan: appservice.id: expected a Matrix localpart")
