@@ -13,6 +13,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -26,6 +27,10 @@ from .db import Inbox
 EventHandler = Callable[[Event], Awaitable[None]]
 
 MAX_ATTEMPTS = 5
+# Synapse gives up resending a transaction long before this; keeping a week of event IDs
+# makes a late duplicate harmless without letting the table grow forever.
+KEEP_HANDLED_MS = 7 * 24 * 3600 * 1000
+PRUNE_EVERY_S = 3600
 log = logging.getLogger("soudan.delivery")
 
 
@@ -90,15 +95,23 @@ class Dispatcher:
         self._wakeup = asyncio.Event()
         self._last_seq = 0
         self._rooms: dict[str, asyncio.Queue[Inbox]] = {}
-        self._task: asyncio.Task | None = None
+        self._tasks: list[asyncio.Task] = []
 
     def start(self) -> None:
         self._wakeup.set()
-        self._task = background_task.create(self._run())
+        self._tasks = [background_task.create(self._run()), background_task.create(self._prune())]
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
+        for task in self._tasks:
+            task.cancel()
+
+    async def _prune(self) -> None:
+        while True:
+            try:
+                await Inbox.prune(int(time.time() * 1000) - KEEP_HANDLED_MS)
+            except Exception:
+                log.exception("Could not prune the inbox")
+            await asyncio.sleep(PRUNE_EVERY_S)
 
     def wake(self) -> None:
         self._wakeup.set()

@@ -119,3 +119,22 @@ def test_check_config_command(tmp_path: Path) -> None:
     bad = _soudan("check-config", "-c", str(_example_with(tmp_path, "  id: soudan", "  id: ")))
     assert bad.returncode == 2
     assert bad.stderr.startswith("soudan: appservice.id: expected a Matrix localpart")
+
+
+def test_docker_files_fit_together() -> None:
+    from appservice.synapse_module import SoudanGuard
+
+    docker_config = Config.load(ROOT / "config" / "docker-config.yaml")
+    assert docker_config["appservice.hostname"] == "0.0.0.0"
+    snippet = YAML(typ="safe").load((ROOT / "config" / "homeserver-snippet.yaml").read_text())
+    guard = SoudanGuard.parse_config(snippet["modules"][0]["config"])
+    assert guard.client_localpart_prefix == docker_config["clients.localpart_prefix"]
+    compose = YAML(typ="safe").load((ROOT / "docker-compose.yml").read_text())
+    for service in compose["services"].values():
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("./") and not source.startswith("./data"):
+                assert (ROOT / source).exists(), source
+    registration_mount = "/soudan/registration.yaml"
+    assert any(registration_mount in v for v in compose["services"]["synapse"]["volumes"])
+    assert snippet["app_service_config_files"] == [registration_mount]

@@ -81,3 +81,9 @@ class Inbox:
         await self.db.execute(
             "UPDATE inbox SET attempts=$2, error=$3 WHERE seq=$1", self.seq, self.attempts, error
         )
+
+    @classmethod
+    async def prune(cls, older_than_ms: int) -> None:
+        """Forget handled events and transactions once no homeserver would resend them."""
+        await cls.db.execute("DELETE FROM inbox WHERE done=true AND received_at<$1", older_than_ms)
+        await cls.db.execute("DELETE FROM as_transaction WHERE received_at<$1", older_than_ms)
