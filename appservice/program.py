@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import logging.config
+import signal
 import sys
 from typing import Any
 
@@ -112,6 +113,10 @@ class SoudanProgram(Program):
         self.state_store = state_store
 
     async def start(self) -> None:
+        # Stop through the event loop: a KeyboardInterrupt raised in whatever callback happens
+        # to be running can leave a database connection (and its thread) open forever.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self.loop.add_signal_handler(signum, self._request_stop)
         cfg = self.config
         try:
             await self.database.start()
@@ -140,6 +145,10 @@ class SoudanProgram(Program):
         self.az.ready = True
         self.log.info("soudan %s is running as %s", __version__, self.az.bot_mxid)
 
+    def _request_stop(self) -> None:
+        if not self._stop_task.done():
+            self.manual_stop()
+
     async def _wait_for_homeserver(self) -> None:
         delay = 1.0
         while True:
@@ -153,7 +162,9 @@ class SoudanProgram(Program):
                     e or type(e).__name__,
                     delay,
                 )
-                await asyncio.sleep(delay)
+                await asyncio.wait([self._stop_task], timeout=delay)
+                if self._stop_task.done():
+                    raise SystemExit(0)
                 delay = min(delay * 2, 30)
         try:
             await self.az.ping_self()
