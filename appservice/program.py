@@ -164,7 +164,7 @@ class SoudanProgram(Program):
                 )
                 await asyncio.wait([self._stop_task], timeout=delay)
                 if self._stop_task.done():
-                    raise SystemExit(0)
+                    raise SystemExit(0) from None
                 delay = min(delay * 2, 30)
         try:
             await self.az.ping_self()
