@@ -1,5 +1,9 @@
 FROM python:3.11-slim
 
+# Japanese voucher sheets need a CJK font; without one they fall back to English labels.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /opt/soudan
 COPY pyproject.toml README.md ./
 COPY appservice appservice

@@ -33,23 +33,32 @@ def txn_for(source: str, purpose: str) -> str:
     return "soudan-" + hashlib.sha256(f"{purpose}\0{source}".encode()).hexdigest()[:40]
 
 
+async def send_notice(
+    intent: IntentAPI,
+    room_id: RoomID,
+    text: str,
+    *,
+    txn_id: str | None = None,
+    reply_to: EventID | None = None,
+) -> EventID:
+    content = TextMessageEventContent(msgtype=MessageType.NOTICE, body=text)
+    if reply_to:
+        content.set_reply(reply_to)
+    return await intent.send_message_event(room_id, EventType.ROOM_MESSAGE, content, txn_id=txn_id)
+
+
 class Bot:
     def __init__(self, intent: IntentAPI, config: Config) -> None:
         self.intent = intent
         self.config = config
 
     async def reply(self, room_id: RoomID, event_id: EventID, text: str) -> EventID:
-        content = TextMessageEventContent(msgtype=MessageType.NOTICE, body=text)
-        content.set_reply(event_id)
-        return await self.intent.send_message_event(
-            room_id, EventType.ROOM_MESSAGE, content, txn_id=txn_for(event_id, "reply")
+        return await send_notice(
+            self.intent, room_id, text, txn_id=txn_for(event_id, "reply"), reply_to=event_id
         )
 
     async def notice(self, room_id: RoomID, text: str, *, txn_id: str | None = None) -> EventID:
-        content = TextMessageEventContent(msgtype=MessageType.NOTICE, body=text)
-        return await self.intent.send_message_event(
-            room_id, EventType.ROOM_MESSAGE, content, txn_id=txn_id
-        )
+        return await send_notice(self.intent, room_id, text, txn_id=txn_id)
 
     async def ensure_control_room(self) -> RoomID:
         """The platform control room exists and every configured admin is in it or invited."""

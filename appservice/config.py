@@ -74,6 +74,16 @@ def _user_ids(value: Any) -> str | None:
     return None if ok else "a list of Matrix user IDs such as @alice:example.org"
 
 
+def _timezone(value: Any) -> str | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(value))
+        return None if isinstance(value, str) else "an IANA time zone such as Asia/Tokyo"
+    except (ZoneInfoNotFoundError, ValueError):
+        return "an IANA time zone such as Asia/Tokyo"
+
+
 def _choice(*options: str) -> Check:
     def check(value: Any) -> str | None:
         return None if value in options else "one of " + ", ".join(options)
@@ -112,8 +122,10 @@ SCHEMA: tuple[Key, ...] = (
     Key("clients.localpart_prefix", _localpart, "c-"),
     Key("platform.admins", _user_ids),
     Key("platform.language", _choice("ja", "en"), "ja"),
+    Key("platform.timezone", _timezone, "Asia/Tokyo"),
     Key("provisioning.enabled", _bool, True),
     Key("provisioning.shared_secret", _secret, GENERATE),
+    Key("debug.clock_control", _bool, False),
     Key("logging.level", _choice("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
     Key("logging.file", _optional(_str), None),
 )

@@ -41,6 +41,486 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Show the commands, or the help of one command",
     },
     "cmd.help.args": {"ja": "[コマンド]", "en": "[command]"},
+    # Refusals: where and who
+    "refuse.role.platform": {
+        "ja": "!{name} はプラットフォーム管理者だけが管理室で使えるコマンドです。",
+        "en": "!{name} is for platform administrators, in the control room.",
+    },
+    "refuse.role.admin": {
+        "ja": "!{name} はテナント管理者だけが管理ルームで使えるコマンドです。",
+        "en": "!{name} is for tenant admins, in the admin room.",
+    },
+    "refuse.role.staff": {
+        "ja": "!{name} はオペレーターがスタッフルームで使うコマンドです。",
+        "en": "!{name} is for operators, in the staff room.",
+    },
+    "refuse.not_here": {
+        "ja": "このルームではコマンドを受け付けていません。",
+        "en": "This bot takes no commands in this room.",
+    },
+    "refuse.no_role_here": {
+        "ja": "このルームでコマンドを使う権限がありません。",
+        "en": "You are not allowed to use commands in this room.",
+    },
+    "refuse.client_commands": {
+        "ja": "このルームではコマンドは使えません。ご相談はそのままメッセージでお送りください。",
+        "en": "Commands are not available here. Just write your message.",
+    },
+    "refuse.suspended_client": {
+        "ja": "現在このサービスは停止中です。再開まで、お送りいただいたメッセージは担当者に届きません。",
+        "en": "This service is suspended at the moment; messages do not reach anyone until it resumes.",
+    },
+    # Bad input
+    "bad.name_empty": {"ja": "{what} が空です。", "en": "The {what} is empty."},
+    "bad.name_long": {
+        "ja": "{what} が長すぎます（{length} 文字、上限 {max} 文字）。",
+        "en": "The {what} is too long ({length} characters, at most {max}).",
+    },
+    "bad.name_control": {
+        "ja": "{what} に制御文字は使えません。",
+        "en": "The {what} must not contain control characters.",
+    },
+    "bad.name_prefix": {
+        "ja": "{what} を @ や ! で始めることはできません。",
+        "en": "The {what} must not start with @ or !.",
+    },
+    "bad.slug": {
+        "ja": "「{value}」はスラッグに使えません（英小文字・数字・ハイフン、2〜32 文字）。",
+        "en": "“{value}” is not a valid slug (2–32 lowercase letters, digits, hyphens).",
+    },
+    "bad.preset": {
+        "ja": "「{value}」というプリセットはありません（{options}）。",
+        "en": "There is no preset “{value}” (choose {options}).",
+    },
+    "bad.language": {
+        "ja": "言語は ja か en です（「{value}」は使えません）。",
+        "en": "The language must be ja or en, not “{value}”.",
+    },
+    "bad.user_id": {
+        "ja": "「{value}」は Matrix ユーザー ID ではありません（例: @alice:example.org）。",
+        "en": "“{value}” is not a Matrix user ID (such as @alice:example.org).",
+    },
+    "bad.number": {
+        "ja": "{what} は数で指定してください（「{value}」）。",
+        "en": "The {what} must be a number, not “{value}”.",
+    },
+    "bad.range": {
+        "ja": "{what} は {low} から {high} までです（{value} は範囲外）。",
+        "en": "The {what} must be between {low} and {high} (got {value}).",
+    },
+    "bad.date": {
+        "ja": "「{value}」は日付ではありません（例: 2026-12-31）。",
+        "en": "“{value}” is not a date (such as 2026-12-31).",
+    },
+    "bad.datetime": {
+        "ja": "「{value}」は日時ではありません（例: 2026-12-01T02:00）。",
+        "en": "“{value}” is not a date and time (such as 2026-12-01T02:00).",
+    },
+    "bad.json": {
+        "ja": "リクエスト本文が JSON オブジェクトではありません。",
+        "en": "The request body must be a JSON object.",
+    },
+    "bad.field": {
+        "ja": "項目 {field} が必要です。",
+        "en": "The field {field} is required.",
+    },
+    # Tenants
+    "tenant.unknown": {
+        "ja": "テナント「{slug}」はありません。",
+        "en": "There is no tenant “{slug}”.",
+    },
+    "tenant.exists": {
+        "ja": "テナント「{slug}」はすでにあります。",
+        "en": "A tenant “{slug}” exists already.",
+    },
+    "tenant.space_topic": {"ja": "soudan のテナントスペース", "en": "A soudan tenant space"},
+    "tenant.admin_room": {"ja": "{name} 管理", "en": "{name} admin"},
+    "tenant.admin_topic": {
+        "ja": "テナント管理者のコマンドルームです。!help でコマンド一覧を表示します。",
+        "en": "Tenant admin commands. Send !help for the list.",
+    },
+    "tenant.staff_room": {"ja": "{name} スタッフ", "en": "{name} staff"},
+    "tenant.staff_topic": {
+        "ja": "オペレーターのルームです。!help でコマンド一覧を表示します。",
+        "en": "The operators' room. Send !help for the list.",
+    },
+    "tenant.created": {
+        "ja": "テナント「{name}」（{slug}、{preset}、{language}）を作成しました。",
+        "en": "Created the tenant “{name}” ({slug}, {preset}, {language}).",
+    },
+    "tenant.none": {"ja": "テナントはまだありません。", "en": "There are no tenants yet."},
+    "tenant.line": {
+        "ja": "{slug}: {name}（{preset}、{language}）{state}",
+        "en": "{slug}: {name} ({preset}, {language}) {state}",
+    },
+    "tenant.state.active": {"ja": "稼働中", "en": "active"},
+    "tenant.state.suspended": {"ja": "停止中", "en": "suspended"},
+    "tenant.state.trial": {"ja": "、試用 {day} まで", "en": ", trial until {day}"},
+    "tenant.state.seats": {"ja": "、席 {used}/{limit}", "en": ", seats {used}/{limit}"},
+    "tenant.already_suspended": {
+        "ja": "テナント「{slug}」はすでに停止中です。",
+        "en": "The tenant “{slug}” is suspended already.",
+    },
+    "tenant.not_suspended": {
+        "ja": "テナント「{slug}」は停止していません。",
+        "en": "The tenant “{slug}” is not suspended.",
+    },
+    "tenant.suspended_done": {
+        "ja": "テナント「{slug}」を停止しました。",
+        "en": "Suspended the tenant “{slug}”.",
+    },
+    "tenant.resumed_done": {
+        "ja": "テナント「{slug}」を再開しました。",
+        "en": "Resumed the tenant “{slug}”.",
+    },
+    "tenant.suspended_notice": {
+        "ja": "このテナントは停止されました。再開まで相談の中継は行われません。",
+        "en": "This tenant has been suspended; nothing is relayed until it resumes.",
+    },
+    "tenant.trial_ended_notice": {
+        "ja": "無料試用期間が終了したため、このテナントは停止されました。",
+        "en": "The free trial has ended, so this tenant has been suspended.",
+    },
+    "tenant.resumed_notice": {
+        "ja": "このテナントは再開されました。",
+        "en": "This tenant has been resumed.",
+    },
+    "tenant.trial_set": {
+        "ja": "テナント「{slug}」の試用期間を {day} までにしました。",
+        "en": "The tenant “{slug}” is on trial until {day}.",
+    },
+    "tenant.trial_cleared": {
+        "ja": "テナント「{slug}」の試用期間を解除しました。",
+        "en": "The tenant “{slug}” is no longer on trial.",
+    },
+    "tenant.trial_past": {
+        "ja": "{day} はもう過ぎています。",
+        "en": "{day} has passed already.",
+    },
+    "tenant.seats_set": {
+        "ja": "テナント「{slug}」の席数を {limit} にしました。",
+        "en": "The tenant “{slug}” now has {limit} seats.",
+    },
+    "tenant.seats_cleared": {
+        "ja": "テナント「{slug}」の席数の上限を外しました。",
+        "en": "The tenant “{slug}” has no seat limit now.",
+    },
+    "tenant.seats_below": {
+        "ja": "オペレーターが {operators} 人いるため、席数を {limit} にはできません。",
+        "en": "There are {operators} operators, so the seats cannot be {limit}.",
+    },
+    # Members
+    "member.not_staff_account": {
+        "ja": "{user_id} は管理者やオペレーターにできないアカウントです。",
+        "en": "{user_id} cannot be an admin or operator.",
+    },
+    "member.no_such_user": {
+        "ja": "{user_id} というユーザーはこのサーバーにいません。",
+        "en": "There is no user {user_id} on this server.",
+    },
+    "admin.exists": {
+        "ja": "{user_id} はすでに「{tenant}」の管理者です。",
+        "en": "{user_id} is an admin of “{tenant}” already.",
+    },
+    "admin.unknown": {
+        "ja": "{user_id} は「{tenant}」の管理者ではありません。",
+        "en": "{user_id} is not an admin of “{tenant}”.",
+    },
+    "admin.added": {
+        "ja": "{user_id} を「{tenant}」の管理者にしました。管理ルームに招待しました。",
+        "en": "{user_id} is now an admin of “{tenant}” and is invited to its admin room.",
+    },
+    "admin.removed": {
+        "ja": "{user_id} を「{tenant}」の管理者から外しました。",
+        "en": "{user_id} is no longer an admin of “{tenant}”.",
+    },
+    "operator.exists": {
+        "ja": "{user_id} はすでにオペレーターです。",
+        "en": "{user_id} is an operator already.",
+    },
+    "operator.unknown": {
+        "ja": "{user_id} はオペレーターではありません。",
+        "en": "{user_id} is not an operator.",
+    },
+    "operator.seat_limit": {
+        "ja": "席数の上限（{limit}）に達しています。オペレーターを追加できません。",
+        "en": "All {limit} seats are taken; no operator can be added.",
+    },
+    "operator.added": {
+        "ja": "{user_id} をオペレーターにしました。スタッフルームに招待しました。",
+        "en": "{user_id} is now an operator and is invited to the staff room.",
+    },
+    "operator.removed": {
+        "ja": "{user_id} をオペレーターから外しました。",
+        "en": "{user_id} is no longer an operator.",
+    },
+    "operator.none": {"ja": "オペレーターはいません。", "en": "There are no operators."},
+    "operator.list": {
+        "ja": "オペレーター（{count} 人{seats}）:",
+        "en": "Operators ({count}{seats}):",
+    },
+    "operator.seats": {"ja": "、上限 {limit}", "en": " of {limit} seats"},
+    # Tokens
+    "token.issued": {
+        "ja": "「{slug}」の API トークン #{id} です。この一度しか表示しません:\n{token}",
+        "en": "API token #{id} for “{slug}”. It is shown this once only:\n{token}",
+    },
+    "token.unknown": {
+        "ja": "有効なトークン #{id} はありません。",
+        "en": "There is no active token #{id}.",
+    },
+    "token.revoked": {"ja": "トークン #{id} を無効にしました。", "en": "Revoked token #{id}."},
+    "token.none": {"ja": "有効なトークンはありません。", "en": "There are no active tokens."},
+    "token.line": {"ja": "#{id} {label}（{created}）", "en": "#{id} {label} ({created})"},
+    # Maintenance
+    "maintenance.order": {
+        "ja": "終了は開始より後にしてください。",
+        "en": "The end must come after the start.",
+    },
+    "maintenance.past": {
+        "ja": "開始日時はこれから先にしてください。",
+        "en": "The start must be in the future.",
+    },
+    "maintenance.announced": {
+        "ja": "メンテナンスを {count} か所に予告しました。開始時にもう一度お知らせします。",
+        "en": "Announced the maintenance in {count} rooms; a second notice goes out at the start.",
+    },
+    "maintenance.ahead": {
+        "ja": "【メンテナンスのお知らせ】{start} から {end} まで、メンテナンスのため一時的にご利用いただけません。{message}",
+        "en": "[Maintenance notice] The service will be unavailable from {start} to {end}. {message}",
+    },
+    "maintenance.starting": {
+        "ja": "【メンテナンス開始】ただいまから {end} までメンテナンスを行います。{message}",
+        "en": "[Maintenance starting] Maintenance is under way until {end}. {message}",
+    },
+    # Accounts and clients
+    "accounts.bot_not_admin": {
+        "ja": "ボットがホームサーバーの管理者ではないため、アカウントを操作できません。サーバー管理者に設定を依頼してください。",
+        "en": "The bot is not a homeserver admin, so it cannot manage accounts. Ask the server admin to make it one.",
+    },
+    "accounts.failed": {
+        "ja": "ホームサーバーがアカウント操作を受け付けませんでした。少し待ってからもう一度お試しください。",
+        "en": "The homeserver did not accept the account operation. Try again in a moment.",
+    },
+    "client.exists": {
+        "ja": "ニックネーム「{nickname}」の利用者はすでにいます。",
+        "en": "There is a client called “{nickname}” already.",
+    },
+    "client.unknown": {
+        "ja": "利用者「{client}」はいません。",
+        "en": "There is no client “{client}”.",
+    },
+    "client.room_failed": {
+        "ja": "アカウントは作成しましたが、相談ルームを用意できませんでした。利用者を削除してやり直してください。",
+        "en": "The account was created but its room could not be set up. Remove the client and try again.",
+    },
+    "client.added": {
+        "ja": "利用者「{nickname}」を登録しました。次のログイン情報は一度しか表示しません。\nサーバー: {homeserver}\nユーザー ID: {user_id}\nパスワード: {password}",
+        "en": "Added the client “{nickname}”. These login details are shown this once only.\nServer: {homeserver}\nUser ID: {user_id}\nPassword: {password}",
+    },
+    "client.none": {"ja": "利用者はいません。", "en": "There are no clients."},
+    "client.list": {"ja": "利用者（{count} 人）:", "en": "Clients ({count}):"},
+    "client.voucher_label": {"ja": "（匿名）", "en": "(anonymous)"},
+    "client.reset": {
+        "ja": "「{client}」のパスワードを再発行し、すべての端末をログアウトさせました。新しいパスワード（一度しか表示しません）: {password}",
+        "en": "Reset the password of “{client}” and logged out all of its devices. New password (shown this once only): {password}",
+    },
+    "client.removed": {
+        "ja": "利用者「{client}」を削除しました（アカウントは無効化・消去されました）。",
+        "en": "Removed the client “{client}” (the account is deactivated and erased).",
+    },
+    "client.room_topic": {
+        "ja": "相談窓口です。メッセージをお送りください。",
+        "en": "Your consultation desk. Write your message here.",
+    },
+    "client.welcome.counseling": {
+        "ja": "ようこそ。こちらは相談窓口です。話したいことを、いつでもこのルームに書いてください。",
+        "en": "Welcome. This is your consultation desk: write here whenever you want to talk.",
+    },
+    "client.welcome.workplace": {
+        "ja": "ようこそ。こちらは匿名の相談窓口です。会社にあなたが誰かが伝わることはありません。お気軽にご相談ください。",
+        "en": "Welcome. This is an anonymous support desk: nobody at your company learns who you are. Write whenever you like.",
+    },
+    "client.welcome.club": {
+        "ja": "ようこそ。こちらはクラブの窓口です。お知らせやご質問はこのルームでどうぞ。",
+        "en": "Welcome. This is your club's desk: notices and questions come here.",
+    },
+    "voucher.preset_only": {
+        "ja": "バウチャーは workplace プリセットのテナントだけで発行できます。",
+        "en": "Vouchers can be issued by workplace tenants only.",
+    },
+    "voucher.issued": {
+        "ja": "バウチャーを {count} 枚発行しました。印刷用 PDF と CSV を添付します。どのバウチャーが誰に渡ったかは記録されません。",
+        "en": "Issued {count} vouchers. The printable PDF and the CSV follow. Nothing records which voucher goes to whom.",
+    },
+    # Groups and notices
+    "group.exists": {
+        "ja": "グループ「{group}」はすでにあります。",
+        "en": "A group “{group}” exists already.",
+    },
+    "group.unknown": {
+        "ja": "グループ「{group}」はありません。",
+        "en": "There is no group “{group}”.",
+    },
+    "group.room_topic": {"ja": "{tenant} のグループ", "en": "A group of {tenant}"},
+    "group.member_exists": {
+        "ja": "「{client}」はすでに「{group}」のメンバーです。",
+        "en": "“{client}” is in “{group}” already.",
+    },
+    "group.not_member": {
+        "ja": "「{client}」は「{group}」のメンバーではありません。",
+        "en": "“{client}” is not in “{group}”.",
+    },
+    "group.room_failed": {
+        "ja": "グループのルームに追加できませんでした。もう一度お試しください。",
+        "en": "Could not add the client to the group's room. Try again.",
+    },
+    "group.created": {
+        "ja": "グループ「{group}」を作成しました。",
+        "en": "Created the group “{group}”.",
+    },
+    "group.renamed": {
+        "ja": "グループの名前を「{group}」に変えました。",
+        "en": "Renamed the group to “{group}”.",
+    },
+    "group.deleted": {
+        "ja": "グループ「{group}」を削除しました。",
+        "en": "Deleted the group “{group}”.",
+    },
+    "group.member_added": {
+        "ja": "「{client}」を「{group}」に追加しました。",
+        "en": "Added “{client}” to “{group}”.",
+    },
+    "group.member_removed": {
+        "ja": "「{client}」を「{group}」から外しました。",
+        "en": "Removed “{client}” from “{group}”.",
+    },
+    "group.none": {"ja": "グループはありません。", "en": "There are no groups."},
+    "group.line": {"ja": "{group}（{count} 人）: {members}", "en": "{group} ({count}): {members}"},
+    "broadcast.sent": {
+        "ja": "お知らせを {count} 人に送りました。",
+        "en": "Sent the notice to {count} clients.",
+    },
+    "debug.disabled": {
+        "ja": "時計の操作は無効です。",
+        "en": "Clock control is disabled.",
+    },
+    "api.not_found": {"ja": "そのパスはありません。", "en": "There is no such path."},
+    "api.platform_only": {
+        "ja": "この操作にはプラットフォームのトークンが必要です。",
+        "en": "This operation needs the platform token.",
+    },
+    "api.other_tenant": {
+        "ja": "このトークンは別のテナントのものです。",
+        "en": "This token belongs to another tenant.",
+    },
+    "cmd.create-tenant": {
+        "ja": "テナントを作成します（プリセット: counseling / workplace / club、言語: ja / en）",
+        "en": "Create a tenant (preset: counseling, workplace or club; language: ja or en)",
+    },
+    "cmd.create-tenant.args": {
+        "ja": "<スラッグ> <プリセット> <言語> <名前>",
+        "en": "<slug> <preset> <language> <name>",
+    },
+    "cmd.tenants": {"ja": "テナントの一覧", "en": "List the tenants"},
+    "cmd.add-admin": {"ja": "テナントの管理者を任命します", "en": "Appoint a tenant admin"},
+    "cmd.add-admin.args": {"ja": "<スラッグ> <ユーザーID>", "en": "<slug> <user ID>"},
+    "cmd.remove-admin": {"ja": "テナントの管理者を外します", "en": "Remove a tenant admin"},
+    "cmd.remove-admin.args": {"ja": "<スラッグ> <ユーザーID>", "en": "<slug> <user ID>"},
+    "cmd.suspend": {
+        "ja": "テナントを停止します（中継を止めます）",
+        "en": "Suspend a tenant (nothing is relayed)",
+    },
+    "cmd.suspend.args": {"ja": "<スラッグ>", "en": "<slug>"},
+    "cmd.resume": {"ja": "停止したテナントを再開します", "en": "Resume a suspended tenant"},
+    "cmd.resume.args": {"ja": "<スラッグ>", "en": "<slug>"},
+    "cmd.set-trial": {
+        "ja": "無料試用の最終日を設定します。翌日に自動で停止します",
+        "en": "Set the last day of a free trial; the tenant suspends itself the day after",
+    },
+    "cmd.set-trial.args": {
+        "ja": "<スラッグ> <最終日 YYYY-MM-DD|none>",
+        "en": "<slug> <last day YYYY-MM-DD|none>",
+    },
+    "cmd.set-seats": {
+        "ja": "オペレーターの席数の上限を設定します",
+        "en": "Set the tenant's operator seat limit",
+    },
+    "cmd.set-seats.args": {"ja": "<スラッグ> <席数|none>", "en": "<slug> <seats|none>"},
+    "cmd.issue-token": {
+        "ja": "テナント管理者用の API トークンを発行します",
+        "en": "Issue a provisioning API token for the tenant's admins",
+    },
+    "cmd.issue-token.args": {"ja": "<スラッグ> <ラベル>", "en": "<slug> <label>"},
+    "cmd.tokens": {"ja": "有効な API トークンの一覧", "en": "List the tenant's active API tokens"},
+    "cmd.tokens.args": {"ja": "<スラッグ>", "en": "<slug>"},
+    "cmd.revoke-token": {"ja": "API トークンを無効にします", "en": "Revoke an API token"},
+    "cmd.revoke-token.args": {"ja": "<スラッグ> <番号>", "en": "<slug> <number>"},
+    "cmd.maintenance": {
+        "ja": "全テナントの利用者と管理者にメンテナンスを予告し、開始時にも知らせます",
+        "en": "Announce maintenance to every tenant's clients and admins, again when it starts",
+    },
+    "cmd.maintenance.args": {
+        "ja": "<開始 YYYY-MM-DDTHH:MM> <終了> <お知らせ文>",
+        "en": "<start YYYY-MM-DDTHH:MM> <end> <message>",
+    },
+    "cmd.add-client": {
+        "ja": "利用者アカウントを作成します（パスワードは一度だけ表示）",
+        "en": "Create a client account (the password is shown once)",
+    },
+    "cmd.add-client.args": {"ja": "<ニックネーム> [グループ]", "en": "<nickname> [group]"},
+    "cmd.clients": {"ja": "利用者の一覧", "en": "List the clients"},
+    "cmd.reset-password": {
+        "ja": "パスワードを再発行し、すべての端末をログアウトさせます",
+        "en": "Reset a client's password and log out all of their devices",
+    },
+    "cmd.reset-password.args": {"ja": "<ニックネーム|ユーザーID>", "en": "<nickname|user ID>"},
+    "cmd.remove-client": {
+        "ja": "利用者を削除します（アカウントを無効化・消去）",
+        "en": "Remove a client (the account is deactivated and erased)",
+    },
+    "cmd.remove-client.args": {"ja": "<ニックネーム|ユーザーID>", "en": "<nickname|user ID>"},
+    "cmd.vouchers": {
+        "ja": "匿名のバウチャーを発行し、印刷用 PDF と CSV を送ります",
+        "en": "Issue anonymous vouchers, with a printable PDF and a CSV",
+    },
+    "cmd.vouchers.args": {"ja": "<枚数>", "en": "<count>"},
+    "cmd.add-operator": {"ja": "オペレーターを追加します", "en": "Add an operator"},
+    "cmd.add-operator.args": {"ja": "<ユーザーID>", "en": "<user ID>"},
+    "cmd.remove-operator": {"ja": "オペレーターを外します", "en": "Remove an operator"},
+    "cmd.remove-operator.args": {"ja": "<ユーザーID>", "en": "<user ID>"},
+    "cmd.operators": {"ja": "オペレーターの一覧", "en": "List the operators"},
+    "cmd.create-group": {"ja": "グループを作成します", "en": "Create a group"},
+    "cmd.create-group.args": {"ja": "<名前>", "en": "<name>"},
+    "cmd.rename-group": {"ja": "グループの名前を変えます", "en": "Rename a group"},
+    "cmd.rename-group.args": {"ja": "<名前> <新しい名前>", "en": "<name> <new name>"},
+    "cmd.delete-group": {"ja": "グループを削除します", "en": "Delete a group"},
+    "cmd.delete-group.args": {"ja": "<名前>", "en": "<name>"},
+    "cmd.group-add": {"ja": "グループに利用者を加えます", "en": "Add a client to a group"},
+    "cmd.group-add.args": {"ja": "<グループ> <ニックネーム>", "en": "<group> <nickname>"},
+    "cmd.group-remove": {
+        "ja": "グループから利用者を外します",
+        "en": "Remove a client from a group",
+    },
+    "cmd.group-remove.args": {"ja": "<グループ> <ニックネーム>", "en": "<group> <nickname>"},
+    "cmd.groups": {"ja": "グループとメンバーの一覧", "en": "List the groups and their members"},
+    "cmd.broadcast": {
+        "ja": "すべての利用者にお知らせを送ります",
+        "en": "Send a notice to every client",
+    },
+    "cmd.broadcast.args": {"ja": "<お知らせ文>", "en": "<text>"},
+    "cmd.broadcast-group": {
+        "ja": "グループにお知らせを送ります",
+        "en": "Send a notice to one group",
+    },
+    "cmd.broadcast-group.args": {"ja": "<グループ> <お知らせ文>", "en": "<group> <text>"},
+    "help.section.tenants": {"ja": "テナント", "en": "Tenants"},
+    "help.section.tokens": {"ja": "API トークン", "en": "API tokens"},
+    "help.section.platform": {"ja": "プラットフォーム", "en": "Platform"},
+    "help.section.clients": {"ja": "利用者", "en": "Clients"},
+    "help.section.operators": {"ja": "オペレーター", "en": "Operators"},
+    "help.section.groups": {"ja": "グループ", "en": "Groups"},
+    "help.section.notices": {"ja": "お知らせ", "en": "Notices"},
 }
 
 

@@ -85,12 +85,7 @@ def run_local_system() -> int:
         services[-1].wait_ready(soudan.ready_url)
         token = hs.login(admin_id, password)
         # The bot uses the Synapse admin API to manage client accounts.
-        http_json(
-            "PUT",
-            f"{hs.url}/_synapse/admin/v2/users/{urllib.parse.quote(config.bot_mxid)}",
-            {"admin": True},
-            token=token,
-        )
+        hs.make_admin(token, config.bot_mxid)
         _join_invites(hs, token, config.bot_mxid)
         _, status = http_json(
             "GET",

@@ -11,16 +11,17 @@ from mautrix.types import (
     MemberStateEventContent,
     MessageEvent,
     MessageType,
+    RoomID,
     StateEvent,
     UserID,
 )
 
 from . import commands
-from .bot import CONTROL
-from .commands import CommandEvent, Role
+from .bot import CONTROL, send_notice, txn_for
+from .commands import CommandEvent, Place
 from .context import Context
-from .db import BotRoom
-from .i18n import t
+from .db import ADMIN, OPERATOR, BotRoom, Client, NoticeSent, Tenant
+from .i18n import Lang, t
 
 log = logging.getLogger("soudan.matrix")
 
@@ -50,17 +51,23 @@ class MatrixHandler:
         content = evt.content
         if content.msgtype not in (MessageType.TEXT, MessageType.NOTICE):
             return
+        client = await Client.get_by_room(evt.room_id)
+        if client is not None:
+            if client.user_id == evt.sender:
+                await self._client_message(evt, client)
+            return
         parsed = commands.parse(content.body.strip())
         if parsed is None:
             return
         name, args = parsed
-        lang = self.ctx.config["platform.language"]
-        room = await BotRoom.get(evt.room_id)
-        if evt.sender not in self.ctx.config["platform.admins"]:
-            await self.ctx.bot.reply(evt.room_id, evt.event_id, t(lang, "refuse.not_admin"))
+        place, tenant = await self._place(evt.room_id)
+        lang: Lang = tenant.language if tenant else self.ctx.config["platform.language"]  # type: ignore[assignment]
+        if place is None:
+            await self.ctx.bot.reply(evt.room_id, evt.event_id, t(lang, "refuse.not_here"))
             return
-        if room is None or room.kind != CONTROL:
-            await self.ctx.bot.reply(evt.room_id, evt.event_id, t(lang, "refuse.use_control"))
+        if not await self._may_act(place, tenant, evt.sender):
+            key = "refuse.not_admin" if place == Place.CONTROL else "refuse.no_role_here"
+            await self.ctx.bot.reply(evt.room_id, evt.event_id, t(lang, key))
             return
         await commands.run(
             CommandEvent(
@@ -69,8 +76,47 @@ class MatrixHandler:
                 event_id=evt.event_id,
                 sender=evt.sender,
                 lang=lang,
-                role=Role.PLATFORM_ADMIN,
+                place=place,
+                tenant=tenant,
                 command=name,
                 args=args,
             )
         )
+
+    async def _place(self, room_id: RoomID) -> tuple[Place | None, Tenant | None]:
+        room = await BotRoom.get(room_id)
+        if room is not None and room.kind == CONTROL:
+            return Place.CONTROL, None
+        found = await Tenant.get_by_room(room_id)
+        if found is None:
+            return None, None
+        tenant, kind = found
+        return (Place.ADMIN if kind == ADMIN else Place.STAFF), tenant
+
+    async def _may_act(self, place: Place, tenant: Tenant | None, user_id: UserID) -> bool:
+        platform_admin = user_id in self.ctx.config["platform.admins"]
+        if place == Place.CONTROL or tenant is None:
+            return platform_admin
+        if platform_admin or await tenant.has_member(user_id, ADMIN):
+            return True
+        return place == Place.STAFF and await tenant.has_member(user_id, OPERATOR)
+
+    async def _client_message(self, evt: MessageEvent, client: Client) -> None:
+        tenant = await Tenant.get(client.tenant_id)
+        if tenant is None:
+            return
+        lang: Lang = tenant.language  # type: ignore[assignment]
+        desk = self.ctx.desk(tenant.slug)
+        if tenant.suspended:
+            # Said once per suspension, not on every line.
+            if await NoticeSent.claim(evt.room_id, "suspended", str(tenant.suspended_at)):
+                await send_notice(desk, evt.room_id, t(lang, "refuse.suspended_client"))
+            return
+        if commands.parse(evt.content.body.strip()) is not None:
+            await send_notice(
+                desk,
+                evt.room_id,
+                t(lang, "refuse.client_commands"),
+                txn_id=txn_for(evt.event_id, "client-command"),
+                reply_to=evt.event_id,
+            )

@@ -7,6 +7,7 @@ import logging
 import logging.config
 import signal
 import sys
+from functools import partial
 from typing import Any
 
 from mautrix.appservice.state_store.asyncpg import PgASStateStore
@@ -15,11 +16,15 @@ from mautrix.util.program import Program
 from yarl import URL
 
 from . import __version__, db
+from .accounts import SynapseAccounts
 from .bot import Bot
+from .clock import Clock
 from .config import Config, ConfigError
 from .context import Context
 from .delivery import Dispatcher, SoudanAppService
 from .matrix import MatrixHandler
+from .scheduler import Scheduler
+from .services import tenants
 
 log = logging.getLogger("soudan")
 
@@ -106,10 +111,13 @@ class SoudanProgram(Program):
             bridge_name="soudan",
         )
         self.az.is_own_user = lambda user_id: self.ctx.is_own_user(user_id)
+        # The provisioning app is mounted before the context exists (aiohttp freezes the app
+        # at start); it finds the context in this list once start() has made it.
+        self.provisioning_ctx: list[Context] = []
         if cfg["provisioning.enabled"]:
             from provisioning import api
 
-            self.az.app.add_subapp(api.PREFIX, api.create_app(cfg))
+            self.az.app.add_subapp(api.PREFIX, api.create_app(cfg, self.provisioning_ctx))
         self.state_store = state_store
 
     async def start(self) -> None:
@@ -133,7 +141,20 @@ class SoudanProgram(Program):
                 "Cannot listen on %s:%s: %s", cfg["appservice.hostname"], cfg["appservice.port"], e
             )
             sys.exit(4)
-        self.ctx = Context(config=cfg, az=self.az, bot=Bot(self.az.intent, cfg))
+        clock = Clock()
+        self.ctx = Context(
+            config=cfg,
+            az=self.az,
+            bot=Bot(self.az.intent, cfg),
+            accounts=SynapseAccounts(
+                self.az.intent, cfg["homeserver.domain"], cfg["clients.localpart_prefix"]
+            ),
+            clock=clock,
+            scheduler=Scheduler(clock),
+        )
+        self.provisioning_ctx.append(self.ctx)
+        for kind, timer_handler in tenants.TIMER_HANDLERS.items():
+            self.ctx.scheduler.on(kind, partial(timer_handler, self.ctx))
         handler = MatrixHandler(self.ctx)
         self.dispatcher = Dispatcher(handler.handle)
         self.az.inbox_stored = self.dispatcher.wake
@@ -142,6 +163,7 @@ class SoudanProgram(Program):
         await self.az.intent.set_displayname(cfg["appservice.bot_displayname"])
         self.dispatcher.start()
         await self.ctx.bot.ensure_control_room()
+        self.ctx.scheduler.start()
         self.az.ready = True
         self.log.info("soudan %s is running as %s", __version__, self.az.bot_mxid)
 
@@ -179,5 +201,6 @@ class SoudanProgram(Program):
     async def stop(self) -> None:
         if hasattr(self, "dispatcher"):
             await self.dispatcher.stop()
+            await self.ctx.scheduler.stop()
         await self.az.stop()
         await self.database.stop()

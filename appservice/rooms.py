@@ -48,6 +48,9 @@ async def create_room(
     invitees: list[UserID],
     history: History = "invited",
     federate: bool = True,
+    space: bool = False,
 ) -> RoomID:
     settings = room_settings(history=history, power_users={}, federate=federate)
+    if space:
+        settings["creation_content"]["type"] = "m.space"
     return await intent.create_room(name=name, topic=topic, invitees=invitees, **settings)

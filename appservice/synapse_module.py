@@ -34,6 +34,7 @@ class SoudanGuard:
         api.register_spam_checker_callbacks(
             user_may_create_room=self.user_may_create_room,
             user_may_invite=self.user_may_invite,
+            user_may_join_room=self.user_may_join_room,
         )
 
     @staticmethod
@@ -63,4 +64,9 @@ class SoudanGuard:
     async def user_may_invite(self, inviter: str, _invitee: str, _room_id: str) -> Verdict:
         if self.is_client(inviter):
             return self._refuse("Client accounts cannot invite anyone.")
+        return NOT_SPAM
+
+    async def user_may_join_room(self, user_id: str, _room_id: str, is_invited: bool) -> Verdict:
+        if self.is_client(user_id) and not is_invited:
+            return self._refuse("Client accounts can only join rooms they are invited to.")
         return NOT_SPAM

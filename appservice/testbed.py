@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,6 +113,8 @@ class Homeserver:
     port: int
     registration_path: Path
     client_prefix: str
+    # Password hashing rounds: the tests create many accounts and need no strong hashes.
+    bcrypt_rounds: int = 12
 
     @property
     def url(self) -> str:
@@ -176,6 +179,7 @@ class Homeserver:
             "form_secret": previous.get("form_secret") or secrets.token_urlsafe(32),
             "report_stats": False,
             "enable_registration": False,
+            "bcrypt_rounds": self.bcrypt_rounds,
             "trusted_key_servers": [],
             "suppress_key_server_warning": True,
             "federation_domain_whitelist": [],
@@ -235,6 +239,15 @@ class Homeserver:
             raise RuntimeError(f"registering {localpart} failed: {status} {body}")
         return str(body["user_id"])
 
+    def make_admin(self, admin_token: str, user_id: str) -> None:
+        """Make a user a homeserver admin (soudan's bot manages accounts as one)."""
+        quoted = urllib.parse.quote(user_id)
+        status, body = http_json(
+            "PUT", f"{self.url}/_synapse/admin/v2/users/{quoted}", {"admin": True}, admin_token
+        )
+        if status != 200:
+            raise RuntimeError(f"making {user_id} an admin failed: {status} {body}")
+
     def login(self, user_id: str, password: str) -> str:
         status, body = http_json(
             "POST",
@@ -262,6 +275,7 @@ class Soudan:
     database_url: str
     admins: list[str]
     language: str = "en"
+    clock_control: bool = False
 
     @property
     def config_path(self) -> Path:
@@ -291,6 +305,7 @@ class Soudan:
             "provisioning": {
                 "shared_secret": previous.get("provisioning", {}).get("shared_secret", "generate")
             },
+            "debug": {"clock_control": self.clock_control},
             "logging": {"level": os.environ.get("SOUDAN_LOG_LEVEL", "INFO")},
         }
         _dump(data, self.config_path)

@@ -90,6 +90,7 @@ def stack(
         port=free_port(),
         registration_path=root / "registration.yaml",
         client_prefix=CLIENT_PREFIX,
+        bcrypt_rounds=4,
     )
     admin_id = f"@admin:{SERVER_NAME}"
     soudan = Soudan(
@@ -99,6 +100,7 @@ def stack(
         database_url=database_url,
         admins=[admin_id],
         language="en",
+        clock_control=True,
     )
     config = soudan.write_config()
     hs.write_config()
@@ -110,6 +112,7 @@ def stack(
         hs.register("admin", admin_password, admin=True)
         services.append(soudan.start())
         TIMINGS[f"soudan on {backend}"] = services[-1].wait_ready(soudan.ready_url)
+        hs.make_admin(hs.login(admin_id, admin_password), config.bot_mxid)
         stack = Stack(backend, hs, soudan, config, *services, admin_id, admin_password)
         yield stack
         services[1] = stack.soudan_service  # restart_soudan may have replaced it

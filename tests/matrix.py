@@ -27,9 +27,11 @@ class User:
         response = await self.client.sync(timeout=timeout_ms, full_state=False)
         if not isinstance(response, SyncResponse):
             raise AssertionError(f"sync failed: {response}")
-        for room_id, room in response.rooms.join.items():
-            for event in room.timeline.events:
-                self.events.append((room_id, event.source))
+        # Rooms the user was removed from arrive under "leave", with the removal itself.
+        for rooms in (response.rooms.join, response.rooms.leave):
+            for room_id, room in rooms.items():
+                for event in room.timeline.events:
+                    self.events.append((room_id, event.source))
         for room_id, room in response.rooms.invite.items():
             self.invites[room_id] = [
                 getattr(e, "source", {"type": type(e).__name__}) for e in room.invite_state

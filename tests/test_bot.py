@@ -71,6 +71,4 @@ async def test_anyone_else_is_refused(stack: Stack, users: OpenUser) -> None:
     assert bot_joined
     event_id = await user.send_text(room_id, "!help")
     answer = await user.wait_for(reply_to(event_id, room_id))
-    assert (
-        answer["content"]["body"] == "This bot takes commands from platform administrators only."
-    )
+    assert answer["content"]["body"] == "This bot takes no commands in this room."

@@ -1,4 +1,4 @@
-from . import general  # noqa: F401  (registers the commands)
-from .handler import CommandEvent, Role, UsageError, command, parse, run
+from . import admin, general, platform  # noqa: F401  (they register their commands)
+from .handler import CommandEvent, Place, UsageError, command, parse, run
 
-__all__ = ["CommandEvent", "Role", "UsageError", "command", "parse", "run"]
+__all__ = ["CommandEvent", "Place", "UsageError", "command", "parse", "run"]

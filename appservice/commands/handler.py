@@ -1,4 +1,9 @@
-"""The command registry: every bot command is declared once, with its help and who may run it."""
+"""The command registry: every bot command is declared once, with its help and its room.
+
+Rooms decide who may do what: platform commands run in the control room, tenant admin
+commands in a tenant's admin room, operator commands in its staff room. ``help`` runs
+everywhere and lists what the sender may use there.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,9 @@ from typing import TYPE_CHECKING
 
 from mautrix.types import EventID, RoomID, UserID
 
+from ..db import Tenant
 from ..i18n import MESSAGES, Lang, t
+from ..services.errors import Refusal
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -19,8 +26,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("soudan.commands")
 
 
-class Role(Enum):
-    PLATFORM_ADMIN = "platform_admin"
+class Place(Enum):
+    CONTROL = "platform"
+    ADMIN = "admin"
+    STAFF = "staff"
+    ANY = "any"
 
 
 class UsageError(Exception):
@@ -34,7 +44,8 @@ class CommandEvent:
     event_id: EventID
     sender: UserID
     lang: Lang
-    role: Role
+    place: Place
+    tenant: Tenant | None
     command: str
     args: list[str]
 
@@ -44,6 +55,21 @@ class CommandEvent:
     async def reply(self, text: str) -> None:
         await self.ctx.bot.reply(self.room_id, self.event_id, text)
 
+    @property
+    def the_tenant(self) -> Tenant:
+        assert self.tenant is not None, "a tenant command ran outside a tenant room"
+        return self.tenant
+
+    def arg(self, index: int) -> str:
+        if index >= len(self.args):
+            raise UsageError
+        return self.args[index]
+
+    def rest(self, index: int) -> str:
+        if index >= len(self.args):
+            raise UsageError
+        return " ".join(self.args[index:])
+
 
 CommandFunc = Callable[[CommandEvent], Awaitable[None]]
 
@@ -52,31 +78,33 @@ CommandFunc = Callable[[CommandEvent], Awaitable[None]]
 class Command:
     name: str
     func: CommandFunc
-    help_key: str
+    place: Place
     section: str
-    roles: frozenset[Role]
 
     def usage(self, lang: Lang) -> str:
         args_key = f"cmd.{self.name}.args"
         args = t(lang, args_key) if args_key in MESSAGES else ""
         return f"!{self.name} {args}".strip()
 
+    def help(self, lang: Lang) -> str:
+        return t(lang, f"cmd.{self.name}")
+
 
 _commands: dict[str, Command] = {}
 
 
 def command(
-    name: str, *, section: str = "general", roles: tuple[Role, ...] = (Role.PLATFORM_ADMIN,)
+    name: str, place: Place, section: str = "general"
 ) -> Callable[[CommandFunc], CommandFunc]:
     def register(func: CommandFunc) -> CommandFunc:
-        _commands[name] = Command(name, func, f"cmd.{name}", section, frozenset(roles))
+        _commands[name] = Command(name, func, place, section)
         return func
 
     return register
 
 
-def commands_for(role: Role) -> list[Command]:
-    return [cmd for cmd in _commands.values() if role in cmd.roles]
+def commands_at(place: Place) -> list[Command]:
+    return [cmd for cmd in _commands.values() if cmd.place in (place, Place.ANY)]
 
 
 def get_command(name: str) -> Command | None:
@@ -98,13 +126,18 @@ def parse(body: str) -> tuple[str, list[str]] | None:
 
 async def run(evt: CommandEvent) -> None:
     cmd = get_command(evt.command)
-    if cmd is None or evt.role not in cmd.roles:
+    if cmd is None:
         await evt.reply(evt.t("refuse.unknown_command", name=evt.command))
+        return
+    if cmd.place not in (evt.place, Place.ANY):
+        await evt.reply(evt.t(f"refuse.role.{cmd.place.value}", name=cmd.name))
         return
     try:
         await cmd.func(evt)
     except UsageError:
         await evt.reply(evt.t("help.usage", usage=cmd.usage(evt.lang)))
+    except Refusal as refusal:
+        await evt.reply(refusal.text(evt.lang))
     except Exception:
         log.exception("Command %s failed", cmd.name)
         await evt.reply(evt.t("refuse.failed"))

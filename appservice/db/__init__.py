@@ -1,13 +1,29 @@
 from mautrix.util.async_db import Database
 
 from .bot_room import BotRoom
+from .client import Client, Group
 from .inbox import Inbox
+from .misc import ApiToken, NoticeSent, Timer
+from .tenant import ADMIN, OPERATOR, Tenant
 from .upgrade import upgrade_table
 
 
 def init(db: Database) -> None:
-    for table in (Inbox, BotRoom):
+    for table in (Inbox, BotRoom, Tenant, Client, Group, ApiToken, Timer, NoticeSent):
         table.db = db
 
 
-__all__ = ["BotRoom", "Inbox", "init", "upgrade_table"]
+__all__ = [
+    "ADMIN",
+    "OPERATOR",
+    "ApiToken",
+    "BotRoom",
+    "Client",
+    "Group",
+    "Inbox",
+    "NoticeSent",
+    "Tenant",
+    "Timer",
+    "init",
+    "upgrade_table",
+]

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from attr import dataclass
+from mautrix.types import RoomID, UserID
+from mautrix.util.async_db import Database
+
+ADMIN = "admin"
+OPERATOR = "operator"
+_COLUMNS = (
+    "id, slug, name, preset, language, suspended_at, trial_ends_at, seat_limit, space_room, "
+    "admin_room, staff_room, created_at"
+)
+
+
+@dataclass
+class Tenant:
+    db: ClassVar[Database]
+
+    id: int
+    slug: str
+    name: str
+    preset: str
+    language: str
+    suspended_at: int | None
+    trial_ends_at: int | None
+    seat_limit: int | None
+    space_room: RoomID | None
+    admin_room: RoomID | None
+    staff_room: RoomID | None
+    created_at: int
+
+    @classmethod
+    def _from_row(cls, row: Any) -> Tenant | None:
+        if row is None:
+            return None
+        return cls(**dict(row))
+
+    @property
+    def suspended(self) -> bool:
+        return self.suspended_at is not None
+
+    @classmethod
+    async def get_by_slug(cls, slug: str) -> Tenant | None:
+        return cls._from_row(
+            await cls.db.fetchrow(f"SELECT {_COLUMNS} FROM tenant WHERE slug=$1", slug)
+        )
+
+    @classmethod
+    async def get(cls, tenant_id: int) -> Tenant | None:
+        return cls._from_row(
+            await cls.db.fetchrow(f"SELECT {_COLUMNS} FROM tenant WHERE id=$1", tenant_id)
+        )
+
+    @classmethod
+    async def get_by_room(cls, room_id: RoomID) -> tuple[Tenant, str] | None:
+        """The tenant whose admin or staff room this is, and which of the two."""
+        row = await cls.db.fetchrow(
+            f"SELECT {_COLUMNS} FROM tenant WHERE admin_room=$1 OR staff_room=$1", room_id
+        )
+        tenant = cls._from_row(row)
+        if tenant is None:
+            return None
+        return tenant, ADMIN if tenant.admin_room == room_id else OPERATOR
+
+    @classmethod
+    async def all(cls) -> list[Tenant]:
+        rows = await cls.db.fetch(f"SELECT {_COLUMNS} FROM tenant ORDER BY slug")
+        return [t for t in map(cls._from_row, rows) if t]
+
+    @classmethod
+    async def insert(cls, slug: str, name: str, preset: str, language: str, now: int) -> Tenant:
+        await cls.db.execute(
+            "INSERT INTO tenant (slug, name, preset, language, created_at) "
+            "VALUES ($1, $2, $3, $4, $5)",
+            slug,
+            name,
+            preset,
+            language,
+            now,
+        )
+        tenant = await cls.get_by_slug(slug)
+        assert tenant is not None
+        return tenant
+
+    async def save(self) -> None:
+        await self.db.execute(
+            "UPDATE tenant SET name=$2, suspended_at=$3, trial_ends_at=$4, seat_limit=$5, "
+            "space_room=$6, admin_room=$7, staff_room=$8 WHERE id=$1",
+            self.id,
+            self.name,
+            self.suspended_at,
+            self.trial_ends_at,
+            self.seat_limit,
+            self.space_room,
+            self.admin_room,
+            self.staff_room,
+        )
+
+    async def members(self, role: str) -> list[UserID]:
+        rows = await self.db.fetch(
+            "SELECT user_id FROM tenant_member WHERE tenant_id=$1 AND role=$2 ORDER BY added_at",
+            self.id,
+            role,
+        )
+        return [UserID(row["user_id"]) for row in rows]
+
+    async def has_member(self, user_id: UserID, role: str) -> bool:
+        row = await self.db.fetchval(
+            "SELECT 1 FROM tenant_member WHERE tenant_id=$1 AND user_id=$2 AND role=$3",
+            self.id,
+            user_id,
+            role,
+        )
+        return bool(row)
+
+    async def add_member(self, user_id: UserID, role: str, now: int) -> bool:
+        """False when the user already had that role."""
+        if await self.has_member(user_id, role):
+            return False
+        await self.db.execute(
+            "INSERT INTO tenant_member (tenant_id, user_id, role, added_at) "
+            "VALUES ($1, $2, $3, $4)",
+            self.id,
+            user_id,
+            role,
+            now,
+        )
+        return True
+
+    async def remove_member(self, user_id: UserID, role: str) -> bool:
+        if not await self.has_member(user_id, role):
+            return False
+        await self.db.execute(
+            "DELETE FROM tenant_member WHERE tenant_id=$1 AND user_id=$2 AND role=$3",
+            self.id,
+            user_id,
+            role,
+        )
+        return True
+
+    @classmethod
+    async def roles_of(cls, user_id: UserID) -> list[tuple[int, str]]:
+        rows = await cls.db.fetch(
+            "SELECT tenant_id, role FROM tenant_member WHERE user_id=$1", user_id
+        )
+        return [(row["tenant_id"], row["role"]) for row in rows]

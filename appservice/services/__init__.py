@@ -1,0 +1,1 @@
+"""The core: every operation that commands and the provisioning API offer, written once."""

@@ -1,0 +1,273 @@
+"""Tenant admin operations on clients: accounts, vouchers, groups and notices."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from mautrix.errors import MatrixError
+from mautrix.types import FileInfo, MediaMessageEventContent, MessageType, RoomID, UserID
+
+from ..accounts import AccountError
+from ..bot import send_notice
+from ..context import Context
+from ..db import Client, Group, Tenant
+from ..i18n import Lang, t
+from ..rooms import create_room
+from ..voucher_sheet import Voucher, render_csv, render_pdf
+from . import validate
+from .errors import Refusal, conflict, not_found
+
+log = logging.getLogger("soudan.clients")
+
+MAX_VOUCHERS = 200
+
+
+@dataclass
+class NewAccount:
+    client: Client
+    password: str
+
+
+def _lang(tenant: Tenant) -> Lang:
+    return tenant.language  # type: ignore[return-value]
+
+
+def _account_refusal(e: AccountError) -> Refusal:
+    log.warning("Account operation failed: %s", e)
+    if e.forbidden:
+        return Refusal("accounts.bot_not_admin", status=503, errcode="SOUDAN_NOT_SERVER_ADMIN")
+    return Refusal("accounts.failed", status=502, errcode="SOUDAN_HOMESERVER_ERROR")
+
+
+async def find_client(tenant: Tenant, ref: object) -> Client:
+    """A client by nickname, or by Matrix ID (vouchers have no nickname)."""
+    if not isinstance(ref, str) or not ref.strip():
+        raise Refusal("bad.name_empty", what="client")
+    ref = ref.strip()
+    client = (
+        await Client.get_by_user(UserID(ref))
+        if ref.startswith("@")
+        else await Client.get_by_nickname(tenant.id, ref)
+    )
+    if client is None or client.tenant_id != tenant.id:
+        raise not_found("client.unknown", client=ref[:64])
+    return client
+
+
+async def find_group(tenant: Tenant, name: object) -> Group:
+    group = await Group.get(tenant.id, name) if isinstance(name, str) else None
+    if group is None:
+        raise not_found("group.unknown", group=str(name)[:64])
+    return group
+
+
+async def _open_client_room(ctx: Context, tenant: Tenant, client: Client) -> None:
+    desk = ctx.desk(tenant.slug)
+    room_id = await create_room(
+        desk,
+        name=tenant.name,
+        topic=t(_lang(tenant), "client.room_topic"),
+        invitees=[client.user_id],
+        federate=False,
+    )
+    await client.set_room(room_id)
+    await send_notice(desk, room_id, t(_lang(tenant), f"client.welcome.{tenant.preset}"))
+    await ctx.accounts.join(client.user_id, room_id)
+
+
+async def _new_account(ctx: Context, tenant: Tenant, nickname: str | None) -> NewAccount:
+    try:
+        user_id, password = await ctx.accounts.create(nickname)
+    except AccountError as e:
+        raise _account_refusal(e) from e
+    client = await Client.insert(tenant.id, user_id, nickname, ctx.clock.now_ms())
+    try:
+        await _open_client_room(ctx, tenant, client)
+    except (AccountError, MatrixError) as e:
+        # The account exists: keep the row so the admin can remove it, and say what failed.
+        log.warning("Client room for %s could not be set up: %s", client.id, e)
+        raise Refusal("client.room_failed", status=502, errcode="SOUDAN_HOMESERVER_ERROR") from e
+    return NewAccount(client, password)
+
+
+async def add_client(
+    ctx: Context, tenant: Tenant, nickname: object, group: object | None = None
+) -> NewAccount:
+    """A client account under a nickname; the password is returned once and never kept."""
+    nickname = validate.name(nickname, "nickname")
+    target = await find_group(tenant, group) if group else None
+    if await Client.get_by_nickname(tenant.id, nickname):
+        raise conflict("client.exists", nickname=nickname)
+    account = await _new_account(ctx, tenant, nickname)
+    if target:
+        await add_to_group(ctx, tenant, target, account.client)
+    return account
+
+
+async def issue_vouchers(ctx: Context, tenant: Tenant, count: object) -> list[NewAccount]:
+    """N anonymous accounts. Nothing is stored that could link one to a person."""
+    if tenant.preset != "workplace":
+        raise Refusal("voucher.preset_only")
+    number = validate.count(count, low=1, high=MAX_VOUCHERS, what="vouchers")
+    return [await _new_account(ctx, tenant, None) for _ in range(number)]
+
+
+async def list_clients(tenant: Tenant) -> list[Client]:
+    return await Client.all(tenant.id)
+
+
+async def reset_password(ctx: Context, tenant: Tenant, ref: object) -> tuple[Client, str]:
+    client = await find_client(tenant, ref)
+    try:
+        return client, await ctx.accounts.reset_password(client.user_id)
+    except AccountError as e:
+        raise _account_refusal(e) from e
+
+
+async def remove_client(ctx: Context, tenant: Tenant, ref: object) -> Client:
+    client = await find_client(tenant, ref)
+    try:
+        await ctx.accounts.deactivate(client.user_id)
+    except AccountError as e:
+        raise _account_refusal(e) from e
+    await client.delete()
+    return client
+
+
+async def create_group(ctx: Context, tenant: Tenant, name: object) -> Group:
+    name = validate.name(name, "group name")
+    if await Group.get(tenant.id, name):
+        raise conflict("group.exists", group=name)
+    group = await Group.insert(tenant.id, name)
+    # The desk ghost owns group rooms, so members see the tenant, not a bot.
+    group.room_id = await create_room(
+        ctx.desk(tenant.slug),
+        name=name,
+        topic=t(_lang(tenant), "group.room_topic", tenant=tenant.name),
+        invitees=[],
+        federate=False,
+    )
+    await group.save()
+    return group
+
+
+async def rename_group(ctx: Context, tenant: Tenant, old: object, new: object) -> Group:
+    group = await find_group(tenant, old)
+    new_name = validate.name(new, "group name")
+    if new_name != group.name and await Group.get(tenant.id, new_name):
+        raise conflict("group.exists", group=new_name)
+    group.name = new_name
+    await group.save()
+    if group.room_id:
+        await ctx.desk(tenant.slug).set_room_name(group.room_id, new_name)
+    return group
+
+
+async def delete_group(ctx: Context, tenant: Tenant, name: object) -> Group:
+    group = await find_group(tenant, name)
+    desk = ctx.desk(tenant.slug)
+    for member in await group.members():
+        await _leave_group_room(ctx, tenant, group.room_id, member.user_id)
+    await group.delete()
+    if group.room_id:
+        try:
+            await desk.leave_room(group.room_id)
+        except MatrixError as e:
+            log.debug("Desk could not leave a deleted group's room: %s", e)
+    return group
+
+
+async def _leave_group_room(
+    ctx: Context, tenant: Tenant, room_id: RoomID | None, user_id: UserID
+) -> None:
+    if room_id is None:
+        return
+    try:
+        await ctx.desk(tenant.slug).kick_user(room_id, user_id)
+    except MatrixError as e:
+        log.debug("Could not remove a member from a group room: %s", e)
+
+
+async def add_to_group(ctx: Context, tenant: Tenant, group: Group, client: Client) -> None:
+    if not await group.add(client):
+        raise conflict("group.member_exists", client=client.label, group=group.name)
+    if group.room_id:
+        try:
+            await ctx.desk(tenant.slug).invite_user(group.room_id, client.user_id)
+            await ctx.accounts.join(client.user_id, group.room_id)
+        except (AccountError, MatrixError) as e:
+            await group.remove(client)
+            log.warning("Could not add a client to a group room: %s", e)
+            raise Refusal(
+                "group.room_failed", status=502, errcode="SOUDAN_HOMESERVER_ERROR"
+            ) from e
+
+
+async def add_member(ctx: Context, tenant: Tenant, group_name: object, ref: object) -> Group:
+    group = await find_group(tenant, group_name)
+    await add_to_group(ctx, tenant, group, await find_client(tenant, ref))
+    return group
+
+
+async def remove_member(ctx: Context, tenant: Tenant, group_name: object, ref: object) -> Group:
+    group = await find_group(tenant, group_name)
+    client = await find_client(tenant, ref)
+    if not await group.remove(client):
+        raise not_found("group.not_member", client=client.label, group=group.name)
+    await _leave_group_room(ctx, tenant, group.room_id, client.user_id)
+    return group
+
+
+async def list_groups(tenant: Tenant) -> list[tuple[Group, list[Client]]]:
+    return [(group, await group.members()) for group in await Group.all(tenant.id)]
+
+
+async def broadcast(ctx: Context, tenant: Tenant, text: object, group: object = None) -> int:
+    """A notice from the desk to every client of the tenant, or to one group's room."""
+    body = validate.text(text, "notice", 4000)
+    desk = ctx.desk(tenant.slug)
+    if group:
+        target = await find_group(tenant, group)
+        if target.room_id:
+            await send_notice(desk, target.room_id, body)
+        return len(await target.members())
+    sent = 0
+    for client in await Client.all(tenant.id):
+        if client.room_id:
+            await send_notice(desk, client.room_id, body)
+            sent += 1
+    return sent
+
+
+async def deliver_voucher_files(
+    ctx: Context, tenant: Tenant, issued: list[NewAccount]
+) -> dict[str, str]:
+    """Upload the printable sheet and the CSV to the admin room; returns their mxc URIs."""
+    vouchers = [Voucher(a.client.user_id, a.password) for a in issued]
+    homeserver = ctx.config["homeserver.address"]
+    files = {
+        "pdf": (
+            render_pdf(
+                vouchers, homeserver_url=homeserver, tenant_name=tenant.name, lang=tenant.language
+            ),
+            "application/pdf",
+        ),
+        "csv": (render_csv(vouchers, homeserver_url=homeserver), "text/csv"),
+    }
+    stamp = datetime.fromtimestamp(ctx.clock.now_ms() / 1000).strftime("%Y%m%d-%H%M")
+    uris: dict[str, str] = {}
+    for kind, (data, mime) in files.items():
+        name = f"vouchers-{tenant.slug}-{stamp}.{kind}"
+        uri = await ctx.bot.intent.upload_media(data, mime_type=mime, filename=name)
+        uris[kind] = uri
+        if tenant.admin_room:
+            content = MediaMessageEventContent(
+                msgtype=MessageType.FILE,
+                body=name,
+                url=uri,
+                info=FileInfo(mimetype=mime, size=len(data)),
+            )
+            await ctx.bot.intent.send_message(tenant.admin_room, content)
+    return uris

@@ -1,0 +1,318 @@
+"""Platform operations: tenants, their admins, suspension, trials, seats, tokens, maintenance."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from mautrix.errors import MatrixError
+from mautrix.types import EventType, RoomID, UserID
+
+from ..bot import send_notice
+from ..context import Context
+from ..db import ADMIN, OPERATOR, ApiToken, Client, Tenant, Timer
+from ..i18n import Lang, t
+from ..rooms import create_room
+from . import validate
+from .errors import Refusal, conflict, not_found
+
+log = logging.getLogger("soudan.tenants")
+
+TRIAL_END = "trial_end"
+MAINTENANCE_START = "maintenance_start"
+
+
+async def get_tenant(slug: str) -> Tenant:
+    tenant = await Tenant.get_by_slug(slug) if isinstance(slug, str) else None
+    if tenant is None:
+        raise not_found("tenant.unknown", slug=str(slug)[:40])
+    return tenant
+
+
+async def _link_to_space(ctx: Context, space: RoomID, child: RoomID) -> None:
+    child_content: dict[str, Any] = {"via": [ctx.config["homeserver.domain"]]}
+    parent_content: dict[str, Any] = {**child_content, "canonical": True}
+    await ctx.az.intent.send_state_event(
+        space, EventType.SPACE_CHILD, child_content, state_key=child
+    )
+    await ctx.az.intent.send_state_event(
+        child, EventType.SPACE_PARENT, parent_content, state_key=space
+    )
+
+
+async def create_tenant(ctx: Context, slug: str, preset: str, language: str, name: str) -> Tenant:
+    """A tenant with its space, admin room, staff room and desk ghost."""
+    slug = validate.slug(slug)
+    preset = validate.preset(preset)
+    language = validate.language(language)
+    name = validate.name(name, "tenant name")
+    if await Tenant.get_by_slug(slug):
+        raise conflict("tenant.exists", slug=slug)
+    tenant = await Tenant.insert(slug, name, preset, language, ctx.clock.now_ms())
+    lang: Lang = language  # type: ignore[assignment]
+    intent = ctx.az.intent
+    tenant.space_room = await create_room(
+        intent, name=name, topic=t(lang, "tenant.space_topic"), invitees=[], space=True
+    )
+    tenant.admin_room = await create_room(
+        intent,
+        name=t(lang, "tenant.admin_room", name=name),
+        topic=t(lang, "tenant.admin_topic"),
+        invitees=[],
+    )
+    tenant.staff_room = await create_room(
+        intent,
+        name=t(lang, "tenant.staff_room", name=name),
+        topic=t(lang, "tenant.staff_topic"),
+        invitees=[],
+    )
+    await tenant.save()
+    for room in (tenant.admin_room, tenant.staff_room):
+        await _link_to_space(ctx, tenant.space_room, room)
+    desk = ctx.desk(slug)
+    await desk.ensure_registered()
+    await desk.set_displayname(name)
+    log.info("Created tenant %s (%s)", slug, preset)
+    return tenant
+
+
+async def list_tenants() -> list[Tenant]:
+    return await Tenant.all()
+
+
+async def _check_staff_candidate(ctx: Context, user_id: UserID) -> UserID:
+    user_id = validate.user_id(user_id)
+    if ctx.config.is_client(user_id) or ctx.is_own_user(user_id):
+        raise Refusal("member.not_staff_account", user_id=user_id)
+    if user_id.endswith(":" + ctx.config["homeserver.domain"]):
+        try:
+            await ctx.az.intent.get_profile(user_id)
+        except MatrixError:
+            raise not_found("member.no_such_user", user_id=user_id) from None
+    return user_id
+
+
+async def _invite(ctx: Context, room_id: RoomID | None, user_id: UserID) -> None:
+    if room_id is None:
+        return
+    try:
+        await ctx.az.intent.invite_user(room_id, user_id)
+    except MatrixError as e:
+        # Already invited or joined: nothing to do. Anything else is worth a line in the log.
+        if "already" not in str(e).lower():
+            log.warning("Could not invite %s to %s: %s", user_id, room_id, e)
+
+
+async def _kick(ctx: Context, room_id: RoomID | None, user_id: UserID) -> None:
+    if room_id is None:
+        return
+    try:
+        await ctx.az.intent.kick_user(room_id, user_id)
+    except MatrixError as e:
+        log.debug("Could not remove %s from %s: %s", user_id, room_id, e)
+
+
+async def add_admin(ctx: Context, tenant: Tenant, user_id: UserID) -> None:
+    user_id = await _check_staff_candidate(ctx, user_id)
+    if not await tenant.add_member(user_id, ADMIN, ctx.clock.now_ms()):
+        raise conflict("admin.exists", user_id=user_id, tenant=tenant.slug)
+    await _invite(ctx, tenant.space_room, user_id)
+    await _invite(ctx, tenant.admin_room, user_id)
+
+
+async def remove_admin(ctx: Context, tenant: Tenant, user_id: UserID) -> None:
+    user_id = validate.user_id(user_id)
+    if not await tenant.remove_member(user_id, ADMIN):
+        raise not_found("admin.unknown", user_id=user_id, tenant=tenant.slug)
+    await _kick(ctx, tenant.admin_room, user_id)
+    if not await tenant.has_member(user_id, OPERATOR):
+        await _kick(ctx, tenant.space_room, user_id)
+
+
+async def add_operator(ctx: Context, tenant: Tenant, user_id: UserID) -> None:
+    user_id = await _check_staff_candidate(ctx, user_id)
+    if await tenant.has_member(user_id, OPERATOR):
+        raise conflict("operator.exists", user_id=user_id)
+    operators = await tenant.members(OPERATOR)
+    if tenant.seat_limit is not None and len(operators) >= tenant.seat_limit:
+        raise Refusal(
+            "operator.seat_limit", status=403, errcode="M_FORBIDDEN", limit=tenant.seat_limit
+        )
+    await tenant.add_member(user_id, OPERATOR, ctx.clock.now_ms())
+    await _invite(ctx, tenant.space_room, user_id)
+    await _invite(ctx, tenant.staff_room, user_id)
+
+
+async def remove_operator(ctx: Context, tenant: Tenant, user_id: UserID) -> None:
+    user_id = validate.user_id(user_id)
+    if not await tenant.remove_member(user_id, OPERATOR):
+        raise not_found("operator.unknown", user_id=user_id)
+    await _kick(ctx, tenant.staff_room, user_id)
+    if not await tenant.has_member(user_id, ADMIN):
+        await _kick(ctx, tenant.space_room, user_id)
+
+
+async def _announce_to_staff(ctx: Context, tenant: Tenant, key: str, **params: object) -> None:
+    lang: Lang = tenant.language  # type: ignore[assignment]
+    for room in (tenant.admin_room, tenant.staff_room):
+        if room:
+            await ctx.bot.notice(room, t(lang, key, **params))
+
+
+async def suspend(ctx: Context, tenant: Tenant, reason: str = "tenant.suspended_notice") -> None:
+    if tenant.suspended:
+        raise conflict("tenant.already_suspended", slug=tenant.slug)
+    tenant.suspended_at = ctx.clock.now_ms()
+    await tenant.save()
+    await _announce_to_staff(ctx, tenant, reason)
+
+
+async def resume(ctx: Context, tenant: Tenant) -> None:
+    if not tenant.suspended:
+        raise conflict("tenant.not_suspended", slug=tenant.slug)
+    tenant.suspended_at = None
+    if tenant.trial_ends_at is not None and tenant.trial_ends_at <= ctx.clock.now_ms():
+        tenant.trial_ends_at = None  # resuming after a trial ends the trial
+    await tenant.save()
+    await _announce_to_staff(ctx, tenant, "tenant.resumed_notice")
+
+
+def _zone(ctx: Context) -> ZoneInfo:
+    return ZoneInfo(ctx.config["platform.timezone"])
+
+
+def parse_date(value: object) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise Refusal("bad.date", value=str(value)[:40]) from None
+
+
+async def set_trial(ctx: Context, tenant: Tenant, last_day: str | None) -> int | None:
+    """The trial runs through ``last_day`` (platform time zone); None ends the trial."""
+    if last_day is None:
+        tenant.trial_ends_at = None
+        await tenant.save()
+        return None
+    day = parse_date(last_day)
+    end = datetime.combine(day + timedelta(days=1), datetime.min.time(), _zone(ctx))
+    ends_at = int(end.timestamp() * 1000)
+    if ends_at <= ctx.clock.now_ms():
+        raise Refusal("tenant.trial_past", day=day.isoformat())
+    tenant.trial_ends_at = ends_at
+    await tenant.save()
+    await ctx.scheduler.add(TRIAL_END, ends_at, {"tenant": tenant.id, "ends_at": ends_at})
+    return ends_at
+
+
+async def on_trial_end(ctx: Context, timer: Timer) -> None:
+    tenant = await Tenant.get(timer.payload["tenant"])
+    # A later change of the trial leaves this timer stale: only the current end counts.
+    if tenant and tenant.trial_ends_at == timer.payload["ends_at"] and not tenant.suspended:
+        await suspend(ctx, tenant, reason="tenant.trial_ended_notice")
+
+
+async def set_seats(tenant: Tenant, limit: object) -> None:
+    if limit is None:
+        tenant.seat_limit = None
+    else:
+        seats = validate.count(limit, low=1, high=10000, what="seats")
+        operators = len(await tenant.members(OPERATOR))
+        if seats < operators:
+            raise Refusal("tenant.seats_below", limit=seats, operators=operators)
+        tenant.seat_limit = seats
+    await tenant.save()
+
+
+@dataclass
+class IssuedToken:
+    id: int
+    token: str
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def issue_token(ctx: Context, tenant: Tenant, label: str) -> IssuedToken:
+    label = validate.name(label, "label")
+    token = "sdn_" + secrets.token_urlsafe(32)
+    row = await ApiToken.insert(tenant.id, hash_token(token), label, ctx.clock.now_ms())
+    return IssuedToken(row.id, token)
+
+
+async def revoke_token(ctx: Context, tenant: Tenant, token_id: object) -> None:
+    number = validate.count(token_id, low=1, high=2**62, what="token id")
+    if not await ApiToken.revoke(tenant.id, number, ctx.clock.now_ms()):
+        raise not_found("token.unknown", id=number)
+
+
+@dataclass
+class Maintenance:
+    starts_at: int
+    ends_at: int
+    message: str
+
+
+def _parse_time(ctx: Context, value: object) -> int:
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise Refusal("bad.datetime", value=str(value)[:40]) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_zone(ctx))
+    return int(moment.timestamp() * 1000)
+
+
+def _format_time(ctx: Context, ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, _zone(ctx)).strftime("%Y-%m-%d %H:%M")
+
+
+async def announce_maintenance(
+    ctx: Context, starts: object, ends: object, message: object
+) -> tuple[Maintenance, int]:
+    """Tell every tenant's clients and admins now, and again when the window starts."""
+    window = Maintenance(_parse_time(ctx, starts), _parse_time(ctx, ends), "")
+    if window.ends_at <= window.starts_at:
+        raise Refusal("maintenance.order")
+    if window.starts_at <= ctx.clock.now_ms():
+        raise Refusal("maintenance.past")
+    window.message = validate.text(message, "message", 2000)
+    payload = {"starts_at": window.starts_at, "ends_at": window.ends_at, "message": window.message}
+    rooms = await _notify_maintenance(ctx, payload, "maintenance.ahead")
+    await ctx.scheduler.add(MAINTENANCE_START, window.starts_at, payload)
+    return window, rooms
+
+
+async def on_maintenance_start(ctx: Context, timer: Timer) -> None:
+    await _notify_maintenance(ctx, timer.payload, "maintenance.starting", timer_id=timer.id)
+
+
+async def _notify_maintenance(
+    ctx: Context, payload: dict, key: str, timer_id: int | None = None
+) -> int:
+    start = _format_time(ctx, payload["starts_at"])
+    end = _format_time(ctx, payload["ends_at"])
+    sent = 0
+    for tenant in await Tenant.all():
+        lang: Lang = tenant.language  # type: ignore[assignment]
+        text = t(lang, key, start=start, end=end, message=payload["message"])
+        if tenant.admin_room:
+            await ctx.bot.notice(tenant.admin_room, text)
+            sent += 1
+        desk = ctx.desk(tenant.slug)
+        for client in await Client.all(tenant.id):
+            if client.room_id:
+                # A timer that runs again after a crash sends with the same transaction IDs.
+                txn = f"soudan-maint-{timer_id}-{client.id}" if timer_id else None
+                await send_notice(desk, client.room_id, text, txn_id=txn)
+                sent += 1
+    return sent
+
+
+TIMER_HANDLERS = {TRIAL_END: on_trial_end, MAINTENANCE_START: on_maintenance_start}

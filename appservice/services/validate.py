@@ -1,0 +1,76 @@
+"""Checks on names people type: every refusal names what was wrong."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from mautrix.types import UserID
+
+from .errors import Refusal
+
+MAX_NAME = 64
+PRESETS = ("counseling", "workplace", "club")
+LANGUAGES = ("ja", "en")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,31}")
+_USER_ID = re.compile(r"@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d{1,5})?")
+
+
+def name(value: object, what: str) -> str:
+    """A display name: 1 to 64 characters, no control characters, trimmed."""
+    if not isinstance(value, str) or not value.strip():
+        raise Refusal("bad.name_empty", what=what)
+    value = unicodedata.normalize("NFC", value.strip())
+    if len(value) > MAX_NAME:
+        raise Refusal("bad.name_long", what=what, max=MAX_NAME, length=len(value))
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value):
+        raise Refusal("bad.name_control", what=what)
+    if value.startswith(("@", "!")):
+        raise Refusal("bad.name_prefix", what=what)
+    return value
+
+
+def slug(value: object) -> str:
+    if not isinstance(value, str) or not _SLUG.fullmatch(value):
+        raise Refusal("bad.slug", value=str(value)[:40])
+    return value
+
+
+def preset(value: object) -> str:
+    if value not in PRESETS:
+        raise Refusal("bad.preset", value=str(value)[:40], options=", ".join(PRESETS))
+    return str(value)
+
+
+def language(value: object) -> str:
+    if value not in LANGUAGES:
+        raise Refusal("bad.language", value=str(value)[:40])
+    return str(value)
+
+
+def user_id(value: object) -> UserID:
+    if not isinstance(value, str) or not _USER_ID.fullmatch(value):
+        raise Refusal("bad.user_id", value=str(value)[:80])
+    return UserID(value)
+
+
+def count(value: object, *, low: int, high: int, what: str) -> int:
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise Refusal("bad.number", what=what, value=str(value)[:20]) from None
+    if not low <= number <= high:
+        raise Refusal("bad.range", what=what, low=low, high=high, value=number)
+    return number
+
+
+def text(value: object, what: str, limit: int) -> str:
+    """Free text (a notice, a message): 1 to ``limit`` characters, line breaks allowed."""
+    if not isinstance(value, str) or not value.strip():
+        raise Refusal("bad.name_empty", what=what)
+    value = value.strip()
+    if len(value) > limit:
+        raise Refusal("bad.name_long", what=what, max=limit, length=len(value))
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
+        raise Refusal("bad.name_control", what=what)
+    return value

@@ -1,0 +1,328 @@
+"""The provisioning API's operations: the same service functions as the bot commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from mautrix.types import UserID
+
+from appservice.db import ADMIN, OPERATOR, ApiToken, Client, Tenant
+from appservice.services import clients, tenants
+from appservice.services.errors import Refusal
+
+from .api import body, context, field, require_platform, tenant_of
+
+
+async def _tenant_json(tenant: Tenant) -> dict[str, Any]:
+    return {
+        "slug": tenant.slug,
+        "name": tenant.name,
+        "preset": tenant.preset,
+        "language": tenant.language,
+        "suspended": tenant.suspended,
+        "trial_ends_at": tenant.trial_ends_at,
+        "seat_limit": tenant.seat_limit,
+        "admins": await tenant.members(ADMIN),
+        "operators": await tenant.members(OPERATOR),
+        "rooms": {
+            "space": tenant.space_room,
+            "admin": tenant.admin_room,
+            "staff": tenant.staff_room,
+        },
+    }
+
+
+def _client_json(client: Client) -> dict[str, Any]:
+    return {"nickname": client.nickname, "user_id": client.user_id}
+
+
+def _ok(data: dict[str, Any] | None = None, status: int = 200) -> web.Response:
+    return web.json_response(data or {}, status=status)
+
+
+# Platform operations
+
+
+async def create_tenant(request: web.Request) -> web.Response:
+    require_platform(request)
+    data = await body(request)
+    tenant = await tenants.create_tenant(
+        context(request),
+        field(data, "slug"),
+        field(data, "preset"),
+        field(data, "language"),
+        field(data, "name"),
+    )
+    return _ok(await _tenant_json(tenant), status=201)
+
+
+async def list_tenants(request: web.Request) -> web.Response:
+    require_platform(request)
+    return _ok({"tenants": [await _tenant_json(t) for t in await tenants.list_tenants()]})
+
+
+async def get_tenant(request: web.Request) -> web.Response:
+    return _ok(await _tenant_json(await tenant_of(request)))
+
+
+async def add_admin(request: web.Request) -> web.Response:
+    require_platform(request)
+    tenant = await tenant_of(request)
+    user_id = field(await body(request), "user_id")
+    await tenants.add_admin(context(request), tenant, user_id)
+    return _ok({"user_id": user_id}, status=201)
+
+
+async def remove_admin(request: web.Request) -> web.Response:
+    require_platform(request)
+    tenant = await tenant_of(request)
+    await tenants.remove_admin(context(request), tenant, UserID(request.match_info["user_id"]))
+    return _ok()
+
+
+async def suspend(request: web.Request) -> web.Response:
+    require_platform(request)
+    await tenants.suspend(context(request), await tenant_of(request))
+    return _ok({"suspended": True})
+
+
+async def resume(request: web.Request) -> web.Response:
+    require_platform(request)
+    await tenants.resume(context(request), await tenant_of(request))
+    return _ok({"suspended": False})
+
+
+async def set_trial(request: web.Request) -> web.Response:
+    require_platform(request)
+    tenant = await tenant_of(request)
+    data = await body(request)
+    if "last_day" not in data:
+        raise Refusal("bad.field", errcode="M_BAD_JSON", field="last_day")
+    ends_at = await tenants.set_trial(context(request), tenant, data["last_day"])
+    return _ok({"trial_ends_at": ends_at})
+
+
+async def set_seats(request: web.Request) -> web.Response:
+    require_platform(request)
+    tenant = await tenant_of(request)
+    data = await body(request)
+    if "limit" not in data:
+        raise Refusal("bad.field", errcode="M_BAD_JSON", field="limit")
+    await tenants.set_seats(tenant, data["limit"])
+    return _ok({"seat_limit": tenant.seat_limit})
+
+
+async def issue_token(request: web.Request) -> web.Response:
+    require_platform(request)
+    tenant = await tenant_of(request)
+    issued = await tenants.issue_token(
+        context(request), tenant, field(await body(request), "label")
+    )
+    return _ok({"id": issued.id, "token": issued.token}, status=201)
+
+
+async def list_tokens(request: web.Request) -> web.Response:
+    require_platform(request)
+    tenant = await tenant_of(request)
+    active = await ApiToken.active(tenant.id)
+    return _ok(
+        {"tokens": [{"id": t.id, "label": t.label, "created_at": t.created_at} for t in active]}
+    )
+
+
+async def revoke_token(request: web.Request) -> web.Response:
+    require_platform(request)
+    tenant = await tenant_of(request)
+    await tenants.revoke_token(context(request), tenant, request.match_info["token_id"])
+    return _ok()
+
+
+async def maintenance(request: web.Request) -> web.Response:
+    require_platform(request)
+    data = await body(request)
+    window, rooms = await tenants.announce_maintenance(
+        context(request), field(data, "starts_at"), field(data, "ends_at"), field(data, "message")
+    )
+    return _ok(
+        {"starts_at": window.starts_at, "ends_at": window.ends_at, "notified_rooms": rooms},
+        status=201,
+    )
+
+
+async def advance_clock(request: web.Request) -> web.Response:
+    require_platform(request)
+    ctx = context(request)
+    if not ctx.config["debug.clock_control"]:
+        raise Refusal("debug.disabled", status=403, errcode="M_FORBIDDEN")
+    data = await body(request)
+    seconds = field(data, "advance_seconds")
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+        raise Refusal("bad.number", what="advance_seconds", value=str(seconds)[:20])
+    ctx.clock.advance(seconds)
+    await ctx.scheduler.run_due()
+    return _ok({"now": ctx.clock.now_ms()})
+
+
+# Tenant admin operations (platform token or the tenant's own token)
+
+
+async def list_clients(request: web.Request) -> web.Response:
+    tenant = await tenant_of(request)
+    return _ok({"clients": [_client_json(c) for c in await clients.list_clients(tenant)]})
+
+
+async def add_client(request: web.Request) -> web.Response:
+    tenant = await tenant_of(request)
+    data = await body(request)
+    account = await clients.add_client(
+        context(request), tenant, field(data, "nickname"), data.get("group")
+    )
+    return _ok(
+        {
+            **_client_json(account.client),
+            "password": account.password,
+            "homeserver": context(request).config["homeserver.address"],
+        },
+        status=201,
+    )
+
+
+async def reset_password(request: web.Request) -> web.Response:
+    tenant = await tenant_of(request)
+    client, password = await clients.reset_password(
+        context(request), tenant, request.match_info["client"]
+    )
+    return _ok({**_client_json(client), "password": password})
+
+
+async def remove_client(request: web.Request) -> web.Response:
+    tenant = await tenant_of(request)
+    await clients.remove_client(context(request), tenant, request.match_info["client"])
+    return _ok()
+
+
+async def issue_vouchers(request: web.Request) -> web.Response:
+    tenant = await tenant_of(request)
+    ctx = context(request)
+    issued = await clients.issue_vouchers(ctx, tenant, field(await body(request), "count"))
+    files = await clients.deliver_voucher_files(ctx, tenant, issued)
+    return _ok(
+        {
+            "homeserver": ctx.config["homeserver.address"],
+            "vouchers": [{"user_id": a.client.user_id, "password": a.password} for a in issued],
+            "files": files,
+        },
+        status=201,
+    )
+
+
+async def list_operators(request: web.Request) -> web.Response:
+    tenant = await tenant_of(request)
+    return _ok({"operators": await tenant.members(OPERATOR), "seat_limit": tenant.seat_limit})
+
+
+async def add_operator(request: web.Request) -> web.Response:
+    tenant = await tenant_of(request)
+    user_id = field(await body(request), "user_id")
+    await tenants.add_operator(context(request), tenant, user_id)
+    return _ok({"user_id": user_id}, status=201)
+
+
+async def remove_operator(request: web.Request) -> web.Response:
+    tenant = await tenant_of(request)
+    await tenants.remove_operator(context(request), tenant, UserID(request.match_info["user_id"]))
+    return _ok()
+
+
+async def list_groups(request: web.Request) -> web.Response:
+    tenant = await tenant_of(request)
+    found = await clients.list_groups(tenant)
+    return _ok(
+        {
+            "groups": [
+                {"name": g.name, "members": [m.nickname or m.user_id for m in members]}
+                for g, members in found
+            ]
+        }
+    )
+
+
+async def create_group(request: web.Request) -> web.Response:
+    tenant = await tenant_of(request)
+    group = await clients.create_group(
+        context(request), tenant, field(await body(request), "name")
+    )
+    return _ok({"name": group.name}, status=201)
+
+
+async def rename_group(request: web.Request) -> web.Response:
+    tenant = await tenant_of(request)
+    group = await clients.rename_group(
+        context(request), tenant, request.match_info["group"], field(await body(request), "name")
+    )
+    return _ok({"name": group.name})
+
+
+async def delete_group(request: web.Request) -> web.Response:
+    tenant = await tenant_of(request)
+    await clients.delete_group(context(request), tenant, request.match_info["group"])
+    return _ok()
+
+
+async def add_group_member(request: web.Request) -> web.Response:
+    tenant = await tenant_of(request)
+    client = field(await body(request), "client")
+    await clients.add_member(context(request), tenant, request.match_info["group"], client)
+    return _ok(status=201)
+
+
+async def remove_group_member(request: web.Request) -> web.Response:
+    tenant = await tenant_of(request)
+    await clients.remove_member(
+        context(request), tenant, request.match_info["group"], request.match_info["client"]
+    )
+    return _ok()
+
+
+async def broadcast(request: web.Request) -> web.Response:
+    tenant = await tenant_of(request)
+    data = await body(request)
+    count = await clients.broadcast(
+        context(request), tenant, field(data, "text"), group=data.get("group")
+    )
+    return _ok({"sent_to": count})
+
+
+def add_routes(app: web.Application) -> None:
+    r = app.router
+    t = "/tenants/{slug}"
+    r.add_post("/tenants", create_tenant)
+    r.add_get("/tenants", list_tenants)
+    r.add_get(t, get_tenant)
+    r.add_post(f"{t}/admins", add_admin)
+    r.add_delete(f"{t}/admins/{{user_id}}", remove_admin)
+    r.add_post(f"{t}/suspend", suspend)
+    r.add_post(f"{t}/resume", resume)
+    r.add_put(f"{t}/trial", set_trial)
+    r.add_put(f"{t}/seats", set_seats)
+    r.add_post(f"{t}/tokens", issue_token)
+    r.add_get(f"{t}/tokens", list_tokens)
+    r.add_delete(f"{t}/tokens/{{token_id}}", revoke_token)
+    r.add_post("/maintenance", maintenance)
+    r.add_post("/debug/clock", advance_clock)
+    r.add_get(f"{t}/clients", list_clients)
+    r.add_post(f"{t}/clients", add_client)
+    r.add_post(f"{t}/clients/{{client}}/reset-password", reset_password)
+    r.add_delete(f"{t}/clients/{{client}}", remove_client)
+    r.add_post(f"{t}/vouchers", issue_vouchers)
+    r.add_get(f"{t}/operators", list_operators)
+    r.add_post(f"{t}/operators", add_operator)
+    r.add_delete(f"{t}/operators/{{user_id}}", remove_operator)
+    r.add_get(f"{t}/groups", list_groups)
+    r.add_post(f"{t}/groups", create_group)
+    r.add_patch(f"{t}/groups/{{group}}", rename_group)
+    r.add_delete(f"{t}/groups/{{group}}", delete_group)
+    r.add_post(f"{t}/groups/{{group}}/members", add_group_member)
+    r.add_delete(f"{t}/groups/{{group}}/members/{{client}}", remove_group_member)
+    r.add_post(f"{t}/broadcast", broadcast)
