@@ -133,6 +133,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "テナント「{slug}」はすでにあります。",
         "en": "A tenant “{slug}” exists already.",
     },
+    "tenant.rooms_failed": {
+        "ja": "テナントのルームを作成できませんでした。何も登録していません。もう一度お試しください。",
+        "en": "The tenant's rooms could not be created; nothing was registered. Try again.",
+    },
     "tenant.space_topic": {"ja": "soudan のテナントスペース", "en": "A soudan tenant space"},
     "tenant.admin_room": {"ja": "{name} 管理", "en": "{name} admin"},
     "tenant.admin_topic": {

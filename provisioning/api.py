@@ -117,10 +117,12 @@ async def tenant_of(request: web.Request) -> Tenant:
 
 
 async def body(request: web.Request) -> dict[str, Any]:
-    if request.content_length and request.content_length > MAX_BODY:
-        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=request.content_length)
+    # Read at most one byte past the limit: a chunked body has no Content-Length to check.
+    raw = await request.content.read(MAX_BODY + 1)
+    if len(raw) > MAX_BODY:
+        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=len(raw))
     try:
-        data = json.loads(await request.read() or b"{}")
+        data = json.loads(raw or b"{}")
     except ValueError:
         raise Refusal("bad.json", errcode="M_NOT_JSON") from None
     if not isinstance(data, dict):
@@ -134,7 +136,8 @@ def field(data: dict[str, Any], name: str) -> Any:
     return data[name]
 
 
-async def status(_: web.Request) -> web.Response:
+async def status(request: web.Request) -> web.Response:
+    require_platform(request)
     control = await BotRoom.get_by_kind(CONTROL)
     return web.json_response(
         {"version": __version__, "control_room": control.room_id if control else None}
@@ -149,7 +152,7 @@ async def openapi(_: web.Request) -> web.Response:
 def create_app(config: Config, ctx: list[Context]) -> web.Application:
     from . import routes
 
-    app = web.Application(middlewares=[errors, auth], client_max_size=MAX_BODY)
+    app = web.Application(middlewares=[errors, auth])
     app[CONFIG] = config
     app[CONTEXT] = ctx
     app.router.add_get("/status", status)

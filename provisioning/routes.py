@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from aiohttp import web
@@ -157,7 +158,12 @@ async def advance_clock(request: web.Request) -> web.Response:
         raise Refusal("debug.disabled", status=403, errcode="M_FORBIDDEN")
     data = await body(request)
     seconds = field(data, "advance_seconds")
-    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+    if (
+        not isinstance(seconds, int | float)
+        or isinstance(seconds, bool)
+        or not math.isfinite(seconds)
+        or seconds < 0
+    ):
         raise Refusal("bad.number", what="advance_seconds", value=str(seconds)[:20])
     ctx.clock.advance(seconds)
     await ctx.scheduler.run_due()

@@ -274,6 +274,13 @@ async def test_bad_input_in_the_api(world: World) -> None:
         "POST", f"/tenants/{world.a.slug}/clients", raw=b'{"nickname": '
     )
     assert (got, data["errcode"]) == (400, "M_NOT_JSON")
+    huge = b'{"nickname": "' + b"x" * 70_000 + b'"}'
+    got, data = await world.api.call("POST", f"/tenants/{world.a.slug}/clients", raw=huge)
+    assert (got, data["errcode"]) == (413, "M_TOO_LARGE")
+    got, data = await world.api.call("POST", "/debug/clock", raw=b'{"advance_seconds": NaN}')
+    assert got == 400 and "advance_seconds" in data["error"]
+    got, data = await world.api.call("GET", "/status", token=world.token_a)
+    assert (got, data["errcode"]) == (403, "M_FORBIDDEN")
     assert await _snapshot(world) == before
     tenants = await world.api.ok("GET", "/tenants")
     assert "okslug" not in {t["slug"] for t in tenants["tenants"]}

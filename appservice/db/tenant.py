@@ -98,6 +98,9 @@ class Tenant:
             self.staff_room,
         )
 
+    async def delete(self) -> None:
+        await self.db.execute("DELETE FROM tenant WHERE id=$1", self.id)
+
     async def members(self, role: str) -> list[UserID]:
         rows = await self.db.fetch(
             "SELECT user_id FROM tenant_member WHERE tenant_id=$1 AND role=$2 ORDER BY added_at",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from mautrix.errors import MatrixError
 from mautrix.types import FileInfo, MediaMessageEventContent, MessageType, RoomID, UserID
@@ -17,7 +18,7 @@ from ..i18n import Lang, t
 from ..rooms import create_room
 from ..voucher_sheet import Voucher, render_csv, render_pdf
 from . import validate
-from .errors import Refusal, conflict, not_found
+from .errors import Refusal, conflict, forbidden, not_found
 
 log = logging.getLogger("soudan.clients")
 
@@ -97,7 +98,7 @@ async def add_client(
 ) -> NewAccount:
     """A client account under a nickname; the password is returned once and never kept."""
     nickname = validate.name(nickname, "nickname")
-    target = await find_group(tenant, group) if group else None
+    target = await find_group(tenant, group) if group is not None else None
     if await Client.get_by_nickname(tenant.id, nickname):
         raise conflict("client.exists", nickname=nickname)
     account = await _new_account(ctx, tenant, nickname)
@@ -109,7 +110,7 @@ async def add_client(
 async def issue_vouchers(ctx: Context, tenant: Tenant, count: object) -> list[NewAccount]:
     """N anonymous accounts. Nothing is stored that could link one to a person."""
     if tenant.preset != "workplace":
-        raise Refusal("voucher.preset_only")
+        raise forbidden("voucher.preset_only")
     number = validate.count(count, low=1, high=MAX_VOUCHERS, what="vouchers")
     return [await _new_account(ctx, tenant, None) for _ in range(number)]
 
@@ -141,14 +142,19 @@ async def create_group(ctx: Context, tenant: Tenant, name: object) -> Group:
     if await Group.get(tenant.id, name):
         raise conflict("group.exists", group=name)
     group = await Group.insert(tenant.id, name)
-    # The desk ghost owns group rooms, so members see the tenant, not a bot.
-    group.room_id = await create_room(
-        ctx.desk(tenant.slug),
-        name=name,
-        topic=t(_lang(tenant), "group.room_topic", tenant=tenant.name),
-        invitees=[],
-        federate=False,
-    )
+    try:
+        # The desk ghost owns group rooms, so members see the tenant, not a bot.
+        group.room_id = await create_room(
+            ctx.desk(tenant.slug),
+            name=name,
+            topic=t(_lang(tenant), "group.room_topic", tenant=tenant.name),
+            invitees=[],
+            federate=False,
+        )
+    except MatrixError as e:
+        await group.delete()
+        log.warning("Could not create a group room: %s", e)
+        raise Refusal("group.room_failed", status=502, errcode="SOUDAN_HOMESERVER_ERROR") from e
     await group.save()
     return group
 
@@ -228,10 +234,11 @@ async def broadcast(ctx: Context, tenant: Tenant, text: object, group: object = 
     """A notice from the desk to every client of the tenant, or to one group's room."""
     body = validate.text(text, "notice", 4000)
     desk = ctx.desk(tenant.slug)
-    if group:
+    if group is not None:
         target = await find_group(tenant, group)
-        if target.room_id:
-            await send_notice(desk, target.room_id, body)
+        if not target.room_id:
+            return 0
+        await send_notice(desk, target.room_id, body)
         return len(await target.members())
     sent = 0
     for client in await Client.all(tenant.id):
@@ -256,7 +263,8 @@ async def deliver_voucher_files(
         ),
         "csv": (render_csv(vouchers, homeserver_url=homeserver), "text/csv"),
     }
-    stamp = datetime.fromtimestamp(ctx.clock.now_ms() / 1000).strftime("%Y%m%d-%H%M")
+    zone = ZoneInfo(ctx.config["platform.timezone"])
+    stamp = datetime.fromtimestamp(ctx.clock.now_ms() / 1000, zone).strftime("%Y%m%d-%H%M")
     uris: dict[str, str] = {}
     for kind, (data, mime) in files.items():
         name = f"vouchers-{tenant.slug}-{stamp}.{kind}"

@@ -45,6 +45,32 @@ async def _link_to_space(ctx: Context, space: RoomID, child: RoomID) -> None:
     )
 
 
+async def _make_tenant_rooms(ctx: Context, tenant: Tenant) -> None:
+    lang: Lang = tenant.language  # type: ignore[assignment]
+    intent = ctx.az.intent
+    tenant.space_room = await create_room(
+        intent, name=tenant.name, topic=t(lang, "tenant.space_topic"), invitees=[], space=True
+    )
+    tenant.admin_room = await create_room(
+        intent,
+        name=t(lang, "tenant.admin_room", name=tenant.name),
+        topic=t(lang, "tenant.admin_topic"),
+        invitees=[],
+    )
+    tenant.staff_room = await create_room(
+        intent,
+        name=t(lang, "tenant.staff_room", name=tenant.name),
+        topic=t(lang, "tenant.staff_topic"),
+        invitees=[],
+    )
+    await tenant.save()
+    for room in (tenant.admin_room, tenant.staff_room):
+        await _link_to_space(ctx, tenant.space_room, room)
+    desk = ctx.desk(tenant.slug)
+    await desk.ensure_registered()
+    await desk.set_displayname(tenant.name)
+
+
 async def create_tenant(ctx: Context, slug: str, preset: str, language: str, name: str) -> Tenant:
     """A tenant with its space, admin room, staff room and desk ghost."""
     slug = validate.slug(slug)
@@ -54,29 +80,12 @@ async def create_tenant(ctx: Context, slug: str, preset: str, language: str, nam
     if await Tenant.get_by_slug(slug):
         raise conflict("tenant.exists", slug=slug)
     tenant = await Tenant.insert(slug, name, preset, language, ctx.clock.now_ms())
-    lang: Lang = language  # type: ignore[assignment]
-    intent = ctx.az.intent
-    tenant.space_room = await create_room(
-        intent, name=name, topic=t(lang, "tenant.space_topic"), invitees=[], space=True
-    )
-    tenant.admin_room = await create_room(
-        intent,
-        name=t(lang, "tenant.admin_room", name=name),
-        topic=t(lang, "tenant.admin_topic"),
-        invitees=[],
-    )
-    tenant.staff_room = await create_room(
-        intent,
-        name=t(lang, "tenant.staff_room", name=name),
-        topic=t(lang, "tenant.staff_topic"),
-        invitees=[],
-    )
-    await tenant.save()
-    for room in (tenant.admin_room, tenant.staff_room):
-        await _link_to_space(ctx, tenant.space_room, room)
-    desk = ctx.desk(slug)
-    await desk.ensure_registered()
-    await desk.set_displayname(name)
+    try:
+        await _make_tenant_rooms(ctx, tenant)
+    except MatrixError as e:
+        log.warning("Could not create the rooms of tenant %s: %s", slug, e)
+        await tenant.delete()
+        raise Refusal("tenant.rooms_failed", status=502, errcode="SOUDAN_HOMESERVER_ERROR") from e
     log.info("Created tenant %s (%s)", slug, preset)
     return tenant
 
@@ -284,8 +293,8 @@ async def announce_maintenance(
         raise Refusal("maintenance.past")
     window.message = validate.text(message, "message", 2000)
     payload = {"starts_at": window.starts_at, "ends_at": window.ends_at, "message": window.message}
-    rooms = await _notify_maintenance(ctx, payload, "maintenance.ahead")
     await ctx.scheduler.add(MAINTENANCE_START, window.starts_at, payload)
+    rooms = await _notify_maintenance(ctx, payload, "maintenance.ahead")
     return window, rooms
 
 
