@@ -46,6 +46,8 @@ class SoudanAppService(AppService):
 
     inbox_stored: Callable[[], None]
     is_own_user: Callable[[UserID], bool]
+    # Typing and receipts are not stored: they are moments, and a lost one does no harm.
+    ephemeral_handler: Callable[[dict[str, Any]], Awaitable[None]] | None = None
 
     async def _http_handle_transaction(self, request: web.Request) -> web.Response:
         if not self._check_token(request):
@@ -76,7 +78,19 @@ class SoudanAppService(AppService):
         )
         if fresh and wanted:
             self.inbox_stored()
+        ephemeral = data.get("ephemeral") or data.get("de.sorunome.msc2409.ephemeral") or []
+        if fresh and self.ephemeral_handler and isinstance(ephemeral, list) and ephemeral:
+            background_task.create(self._handle_ephemeral(ephemeral))
         return web.json_response({})
+
+    async def _handle_ephemeral(self, events: list[Any]) -> None:
+        assert self.ephemeral_handler is not None
+        for event in events:
+            if isinstance(event, dict):
+                try:
+                    await self.ephemeral_handler(event)
+                except Exception:
+                    log.exception("Ephemeral event handler failed")
 
     def _wanted(self, event: Any) -> bool:
         if not isinstance(event, dict):

@@ -525,6 +525,149 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "help.section.operators": {"ja": "オペレーター", "en": "Operators"},
     "help.section.groups": {"ja": "グループ", "en": "Groups"},
     "help.section.notices": {"ja": "お知らせ", "en": "Notices"},
+    # Cases
+    "case.alias": {"ja": "相談者 #{number}", "en": "Client #{number}"},
+    "case.greeting.counseling": {
+        "ja": "メッセージありがとうございます。担当のカウンセラーが確認して、こちらでお返事します。少しお待ちください。",
+        "en": "Thank you for your message. A counselor will read it and answer here; please wait a moment.",
+    },
+    "case.greeting.workplace": {
+        "ja": "ご相談ありがとうございます。担当者が確認してお返事します。あなたが誰かは担当者にも伝わりません。",
+        "en": "Thank you for reaching out. Someone will answer here soon; they do not learn who you are.",
+    },
+    "case.greeting.club": {
+        "ja": "メッセージありがとうございます。担当者からお返事します。",
+        "en": "Thank you for your message. Someone will answer you here.",
+    },
+    "case.waiting": {
+        "ja": "相談 #{number}（{alias}）が待っています。!take {number} で担当します。",
+        "en": "Case #{number} ({alias}) is waiting. Send !take {number} to handle it.",
+    },
+    "case.preview": {"ja": "\n最初のメッセージ: {text}", "en": "\nFirst message: {text}"},
+    "case.taken": {
+        "ja": "相談 #{number} の担当者が決まりました。",
+        "en": "Case #{number} has been taken.",
+    },
+    "case.room_name": {"ja": "#{number} {alias}", "en": "#{number} {alias}"},
+    "case.room_topic": {
+        "ja": "相談ルームです。ここに書いたことは相談者に届きます。!close で終了、!transfer で引き継ぎ、!help で一覧。",
+        "en": "A case room: what you write here reaches the client. !close to close, !transfer to hand over, !help for more.",
+    },
+    "case.assigned_room": {
+        "ja": "相談 #{number} を担当しています。これまでのメッセージを表示します。",
+        "en": "You are handling case #{number}. The messages so far follow.",
+    },
+    "case.unknown": {"ja": "相談 #{number} はありません。", "en": "There is no case #{number}."},
+    "case.not_waiting": {
+        "ja": "相談 #{number} は待ち状態ではありません（すでに担当者がいるか、終了しています）。",
+        "en": "Case #{number} is not waiting (someone has it, or it is closed).",
+    },
+    "case.not_operator": {
+        "ja": "{user_id} はこのテナントのオペレーターではありません。",
+        "en": "{user_id} is not an operator of this tenant.",
+    },
+    "case.not_assigned": {
+        "ja": "相談 #{number} は担当中ではありません。",
+        "en": "Case #{number} is not assigned.",
+    },
+    "case.same_operator": {
+        "ja": "その人がすでに担当しています。",
+        "en": "That operator has the case already.",
+    },
+    "case.transferred": {"ja": "相談を引き継ぎました", "en": "The case was handed over"},
+    "case.transferred_done": {
+        "ja": "相談 #{number} を引き継ぎました。",
+        "en": "Case #{number} was handed over.",
+    },
+    "case.requeued_done": {
+        "ja": "相談 #{number} を待ち行列に戻しました。",
+        "en": "Case #{number} is back in the queue.",
+    },
+    "case.closed_already": {
+        "ja": "相談 #{number} はすでに終了しています。",
+        "en": "Case #{number} is closed already.",
+    },
+    "case.closed_room": {
+        "ja": "相談 #{number} を終了しました。相談者に満足度をお聞きしています。",
+        "en": "Case #{number} is closed. The client is asked for a rating.",
+    },
+    "case.closed_here": {
+        "ja": "この相談は終了しています。メッセージは相談者に届きません。",
+        "en": "This case is closed; messages here do not reach the client.",
+    },
+    "case.suspended_operator": {
+        "ja": "このテナントは停止中です。再開までメッセージは相談者に届きません。",
+        "en": "This tenant is suspended; messages do not reach the client until it resumes.",
+    },
+    "case.rating_question": {
+        "ja": "今回の相談はいかがでしたか？満足度を 1〜5 でお選びください。",
+        "en": "How was this consultation? Please rate it from 1 to 5.",
+    },
+    "case.rating.1": {"ja": "1（不満）", "en": "1 (poor)"},
+    "case.rating.2": {"ja": "2", "en": "2"},
+    "case.rating.3": {"ja": "3", "en": "3"},
+    "case.rating.4": {"ja": "4", "en": "4"},
+    "case.rating.5": {"ja": "5（満足）", "en": "5 (excellent)"},
+    "case.rating_fallback": {
+        "ja": "アンケートが表示されない場合は、1〜5 の数字だけを返信してください。",
+        "en": "If you cannot see the poll, reply with just a number from 1 to 5.",
+    },
+    "case.rating_thanks": {
+        "ja": "ご回答ありがとうございました。またいつでもご相談ください。",
+        "en": "Thank you for your answer. Write again whenever you like.",
+    },
+    "case.queue_empty": {"ja": "待っている相談はありません。", "en": "No case is waiting."},
+    "case.queue_line": {
+        "ja": "#{number} {alias}（{minutes} 分待ち）",
+        "en": "#{number} {alias} (waiting {minutes} min)",
+    },
+    "case.not_yours": {
+        "ja": "この相談を担当していないため、操作できません。",
+        "en": "You are not handling this case.",
+    },
+    "setting.greeting": {"ja": "あいさつ文を設定しました。", "en": "The greeting is set."},
+    "setting.preview_on": {
+        "ja": "待ち行列に最初のメッセージを表示します。",
+        "en": "The queue now shows the first message.",
+    },
+    "setting.preview_off": {
+        "ja": "待ち行列に最初のメッセージを表示しません。",
+        "en": "The queue no longer shows the first message.",
+    },
+    "bad.on_off": {"ja": "on か off で指定してください。", "en": "Say on or off."},
+    "refuse.role.case": {
+        "ja": "!{name} は相談ルームで担当者が使うコマンドです。",
+        "en": "!{name} is for the operator handling a case, in the case room.",
+    },
+    "cmd.queue": {"ja": "待っている相談の一覧", "en": "List the waiting cases"},
+    "cmd.take": {"ja": "待っている相談を担当します", "en": "Take a waiting case"},
+    "cmd.take.args": {"ja": "<番号>", "en": "<number>"},
+    "cmd.担当する": {
+        "ja": "待っている相談を担当します（!take と同じ）",
+        "en": "Take a waiting case (same as !take)",
+    },
+    "cmd.担当する.args": {"ja": "<番号>", "en": "<number>"},
+    "cmd.close": {
+        "ja": "相談を終了し、満足度をお聞きします",
+        "en": "Close the case and ask the client for a rating",
+    },
+    "cmd.transfer": {
+        "ja": "別のオペレーターに引き継ぐか、待ち行列に戻します",
+        "en": "Hand the case to another operator, or back to the queue",
+    },
+    "cmd.transfer.args": {"ja": "<ユーザーID|queue>", "en": "<user ID|queue>"},
+    "cmd.set-greeting": {
+        "ja": "相談が始まったときのあいさつ文を設定します",
+        "en": "Set the greeting sent when a case opens",
+    },
+    "cmd.set-greeting.args": {"ja": "<文>", "en": "<text>"},
+    "cmd.set-preview": {
+        "ja": "待ち行列に最初のメッセージを表示するかどうか",
+        "en": "Whether the queue shows a case's first message",
+    },
+    "cmd.set-preview.args": {"ja": "on|off", "en": "on|off"},
+    "help.section.cases": {"ja": "相談", "en": "Cases"},
+    "help.section.settings": {"ja": "設定", "en": "Settings"},
 }
 
 

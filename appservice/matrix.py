@@ -1,27 +1,29 @@
-"""Turns the events the inbox hands over into actions."""
+"""Turns the events the inbox hands over into actions: relay, commands, invites."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+from mautrix.errors import MatrixError
 from mautrix.types import (
     Event,
-    EventType,
+    EventID,
     Membership,
     MemberStateEventContent,
-    MessageEvent,
-    MessageType,
     RoomID,
     StateEvent,
     UserID,
 )
 
 from . import commands
-from .bot import CONTROL, send_notice, txn_for
+from .bot import CONTROL
 from .commands import CommandEvent, Place
 from .context import Context
-from .db import ADMIN, OPERATOR, BotRoom, Client, NoticeSent, Tenant
+from .db import ADMIN, OPERATOR, BotRoom, Case, Client, EventMap, NoticeSent, Tenant
+from .db.case import ASSIGNED
 from .i18n import Lang, t
+from .services import cases
 
 log = logging.getLogger("soudan.matrix")
 
@@ -29,14 +31,31 @@ log = logging.getLogger("soudan.matrix")
 class MatrixHandler:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        # Last typing state we set per (room, ghost): echoes of our own typing come back as
+        # typing events too, and setting an unchanged state again would start a ping-pong.
+        self._typing_state: dict[tuple[RoomID, UserID], bool] = {}
 
     async def handle(self, evt: Event) -> None:
         if isinstance(evt, StateEvent):
             await self.ctx.az.state_store.update_state(evt)
-        if isinstance(evt, StateEvent) and isinstance(evt.content, MemberStateEventContent):
-            await self._membership(evt, evt.content)
-        elif isinstance(evt, MessageEvent) and evt.type == EventType.ROOM_MESSAGE:
-            await self._message(evt)
+            if isinstance(evt.content, MemberStateEventContent):
+                await self._membership(evt, evt.content)
+            return
+        raw: dict[str, Any] = evt.serialize()
+        room_id = RoomID(raw["room_id"])
+        sender = UserID(raw["sender"])
+        client = await Client.get_by_room(room_id)
+        if client is not None:
+            tenant = await Tenant.get(client.tenant_id)
+            if tenant and sender == client.user_id:
+                await cases.on_client_event(self.ctx, tenant, client, raw)
+            return
+        case = await Case.by_room(room_id)
+        if case is not None:
+            await self._case_room(case, sender, raw)
+            return
+        if raw["type"] == "m.room.message":
+            await self._command(room_id, sender, raw, Place.CONTROL)
 
     async def _membership(self, evt: StateEvent, content: MemberStateEventContent) -> None:
         invited = UserID(evt.state_key)
@@ -47,34 +66,57 @@ class MatrixHandler:
         log.debug("Joining %s, invited by %s", evt.room_id, evt.sender)
         await self.ctx.az.intent.join_room(evt.room_id)
 
-    async def _message(self, evt: MessageEvent) -> None:
-        content = evt.content
-        if content.msgtype not in (MessageType.TEXT, MessageType.NOTICE):
+    async def _case_room(self, case: Case, sender: UserID, raw: dict[str, Any]) -> None:
+        tenant = await Tenant.get(case.tenant_id)
+        if tenant is None:
             return
-        client = await Client.get_by_room(evt.room_id)
-        if client is not None:
-            if client.user_id == evt.sender:
-                await self._client_message(evt, client)
+        body = (
+            str(raw.get("content", {}).get("body", "")) if raw["type"] == "m.room.message" else ""
+        )
+        if body.startswith("!"):
+            await self._command(RoomID(raw["room_id"]), sender, raw, Place.CASE, tenant, case)
             return
-        parsed = commands.parse(content.body.strip())
+        if sender != case.operator_id or case.status != ASSIGNED:
+            if case.case_room and raw["type"] == "m.room.message" and sender == case.operator_id:
+                if await NoticeSent.claim(case.case_room, "closed", str(case.closed_at)):
+                    await self.ctx.bot.notice(case.case_room, t(_lang(tenant), "case.closed_here"))
+            return
+        await cases.on_operator_event(self.ctx, tenant, case, raw)
+
+    async def _command(
+        self,
+        room_id: RoomID,
+        sender: UserID,
+        raw: dict[str, Any],
+        default: Place,
+        tenant: Tenant | None = None,
+        case: Case | None = None,
+    ) -> None:
+        parsed = commands.parse(str(raw.get("content", {}).get("body", "")).strip())
         if parsed is None:
             return
         name, args = parsed
-        place, tenant = await self._place(evt.room_id)
+        event_id = EventID(raw["event_id"])
+        place: Place | None = default
+        if case is None:
+            place, tenant = await self._place(room_id)
         lang: Lang = tenant.language if tenant else self.ctx.config["platform.language"]  # type: ignore[assignment]
         if place is None:
-            await self.ctx.bot.reply(evt.room_id, evt.event_id, t(lang, "refuse.not_here"))
+            await self.ctx.bot.reply(room_id, event_id, t(lang, "refuse.not_here"))
             return
-        if not await self._may_act(place, tenant, evt.sender):
+        if case is not None and sender != case.operator_id:
+            await self.ctx.bot.reply(room_id, event_id, t(lang, "case.not_yours"))
+            return
+        if case is None and not await self._may_act(place, tenant, sender):
             key = "refuse.not_admin" if place == Place.CONTROL else "refuse.no_role_here"
-            await self.ctx.bot.reply(evt.room_id, evt.event_id, t(lang, key))
+            await self.ctx.bot.reply(room_id, event_id, t(lang, key))
             return
         await commands.run(
             CommandEvent(
                 ctx=self.ctx,
-                room_id=evt.room_id,
-                event_id=evt.event_id,
-                sender=evt.sender,
+                room_id=room_id,
+                event_id=event_id,
+                sender=sender,
                 lang=lang,
                 place=place,
                 tenant=tenant,
@@ -101,22 +143,74 @@ class MatrixHandler:
             return True
         return place == Place.STAFF and await tenant.has_member(user_id, OPERATOR)
 
-    async def _client_message(self, evt: MessageEvent, client: Client) -> None:
-        tenant = await Tenant.get(client.tenant_id)
-        if tenant is None:
+    async def handle_ephemeral(self, event: dict[str, Any]) -> None:
+        """Typing and read receipts, mirrored between the two rooms of a case."""
+        room_id = event.get("room_id")
+        if not isinstance(room_id, str):
             return
-        lang: Lang = tenant.language  # type: ignore[assignment]
-        desk = self.ctx.desk(tenant.slug)
-        if tenant.suspended:
-            # Said once per suspension, not on every line.
-            if await NoticeSent.claim(evt.room_id, "suspended", str(tenant.suspended_at)):
-                await send_notice(desk, evt.room_id, t(lang, "refuse.suspended_client"))
+        try:
+            if event.get("type") == "m.typing":
+                await self._typing(RoomID(room_id), event.get("content", {}).get("user_ids", []))
+            elif event.get("type") == "m.receipt":
+                await self._receipts(RoomID(room_id), event.get("content", {}))
+        except MatrixError as e:
+            log.debug("Could not mirror %s: %s", event.get("type"), e)
+
+    async def _sides(self, room_id: RoomID) -> tuple[Case, Client, Tenant, bool] | None:
+        """(case, client, tenant, from_client) for a client room or case room in use."""
+        client = await Client.get_by_room(room_id)
+        if client is not None:
+            case = await Case.open_for(client.id)
+            from_client = True
+        else:
+            case = await Case.by_room(room_id)
+            client = await Client.get(case.client_id) if case else None
+            from_client = False
+        if case is None or client is None or case.status != ASSIGNED or not case.case_room:
+            return None
+        tenant = await Tenant.get(case.tenant_id)
+        if tenant is None or tenant.suspended or not client.room_id:
+            return None
+        return case, client, tenant, from_client
+
+    async def _typing(self, room_id: RoomID, user_ids: list[str]) -> None:
+        sides = await self._sides(room_id)
+        if sides is None:
             return
-        if commands.parse(evt.content.body.strip()) is not None:
-            await send_notice(
-                desk,
-                evt.room_id,
-                t(lang, "refuse.client_commands"),
-                txn_id=txn_for(evt.event_id, "client-command"),
-                reply_to=evt.event_id,
-            )
+        case, client, tenant, from_client = sides
+        assert case.case_room and client.room_id
+        if from_client:
+            intent = await cases.client_ghost(self.ctx, tenant, client)
+            typing, target = client.user_id in user_ids, case.case_room
+        else:
+            intent = self.ctx.desk(tenant.slug)
+            typing, target = case.operator_id in user_ids, client.room_id
+        key = (target, intent.mxid)
+        if self._typing_state.get(key, False) == typing:
+            return
+        self._typing_state[key] = typing
+        await intent.set_typing(target, timeout=30000 if typing else 0)
+
+    async def _receipts(self, room_id: RoomID, content: dict[str, Any]) -> None:
+        sides = await self._sides(room_id)
+        if sides is None:
+            return
+        case, client, tenant, from_client = sides
+        assert case.case_room and client.room_id
+        reader = client.user_id if from_client else case.operator_id
+        target_room = case.case_room if from_client else client.room_id
+        for event_id, receipts in content.items():
+            if reader not in (receipts.get("m.read") or {}):
+                continue
+            counterpart = await EventMap.counterpart(EventID(event_id), target_room)
+            if counterpart is None:
+                continue
+            if from_client:
+                intent = await cases.client_ghost(self.ctx, tenant, client)
+            else:
+                intent = self.ctx.desk(tenant.slug)
+            await intent.mark_read(target_room, counterpart)
+
+
+def _lang(tenant: Tenant) -> Lang:
+    return tenant.language  # type: ignore[return-value]

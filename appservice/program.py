@@ -157,6 +157,7 @@ class SoudanProgram(Program):
             self.ctx.scheduler.on(kind, partial(timer_handler, self.ctx))
         handler = MatrixHandler(self.ctx)
         self.dispatcher = Dispatcher(handler.handle)
+        self.az.ephemeral_handler = handler.handle_ephemeral
         self.az.inbox_stored = self.dispatcher.wake
         await self._wait_for_homeserver()
         await self.az.intent.ensure_registered()

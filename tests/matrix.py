@@ -21,7 +21,6 @@ class User:
     user_id: str
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     invites: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    responses: list[dict[str, Any]] = field(default_factory=list)
 
     async def sync(self, timeout_ms: int = 500) -> None:
         response = await self.client.sync(timeout=timeout_ms, full_state=False)
@@ -52,13 +51,16 @@ class User:
                 raise AssertionError(f"{self.user_id}: no matching event within {timeout} s")
             await self.sync()
 
-    async def wait_for_invite(self, timeout: float = 15) -> str:
+    async def wait_for_invite(self, timeout: float = 15, ignore: tuple[str, ...] = ()) -> str:
+        """A room this user is invited to (other than those in ``ignore``)."""
         deadline = time.monotonic() + timeout
-        while not self.invites:
+        while True:
+            for room_id in self.invites:
+                if room_id not in ignore:
+                    return room_id
             if time.monotonic() > deadline:
                 raise AssertionError(f"{self.user_id}: no invite within {timeout} s")
             await self.sync()
-        return next(iter(self.invites))
 
     async def join(self, room_id: str) -> None:
         response = await self.client.join(room_id)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from mautrix.types import UserID
 
 from ..db import OPERATOR
-from ..services import clients, tenants
+from ..services import clients, tenants, validate
+from ..services.errors import Refusal
 from .handler import CommandEvent, Place, UsageError, command
 
 
@@ -163,3 +164,26 @@ async def broadcast_group(evt: CommandEvent) -> None:
         raise UsageError
     count = await clients.broadcast(evt.ctx, evt.the_tenant, evt.rest(1), group=evt.arg(0))
     await evt.reply(evt.t("broadcast.sent", count=count))
+
+
+@command("set-greeting", Place.ADMIN, "settings")
+async def set_greeting(evt: CommandEvent) -> None:
+    if not evt.args:
+        raise UsageError
+    tenant = evt.the_tenant
+    tenant.greeting = validate.text(evt.rest(0), "greeting", 2000)
+    await tenant.save()
+    await evt.reply(evt.t("setting.greeting"))
+
+
+@command("set-preview", Place.ADMIN, "settings")
+async def set_preview(evt: CommandEvent) -> None:
+    if len(evt.args) != 1:
+        raise UsageError
+    value = evt.arg(0).lower()
+    if value not in ("on", "off"):
+        raise Refusal("bad.on_off")
+    tenant = evt.the_tenant
+    tenant.queue_preview = value == "on"
+    await tenant.save()
+    await evt.reply(evt.t(f"setting.preview_{value}"))

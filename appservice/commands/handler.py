@@ -30,6 +30,7 @@ class Place(Enum):
     CONTROL = "platform"
     ADMIN = "admin"
     STAFF = "staff"
+    CASE = "case"
     ANY = "any"
 
 

@@ -1,6 +1,7 @@
 from mautrix.util.async_db import Database
 
 from .bot_room import BotRoom
+from .case import Case, EventMap
 from .client import Client, Group
 from .inbox import Inbox
 from .misc import ApiToken, NoticeSent, Timer
@@ -9,7 +10,18 @@ from .upgrade import upgrade_table
 
 
 def init(db: Database) -> None:
-    for table in (Inbox, BotRoom, Tenant, Client, Group, ApiToken, Timer, NoticeSent):
+    for table in (
+        Inbox,
+        BotRoom,
+        Tenant,
+        Client,
+        Group,
+        ApiToken,
+        Timer,
+        NoticeSent,
+        Case,
+        EventMap,
+    ):
         table.db = db
 
 
@@ -18,7 +30,9 @@ __all__ = [
     "OPERATOR",
     "ApiToken",
     "BotRoom",
+    "Case",
     "Client",
+    "EventMap",
     "Group",
     "Inbox",
     "NoticeSent",

@@ -19,12 +19,20 @@ class Client:
     nickname: str | None
     room_id: RoomID | None
     created_at: int
+    ghost: str | None = None
+    alias: str | None = None
 
-    _COLUMNS: ClassVar[str] = "id, tenant_id, user_id, nickname, room_id, created_at"
+    _COLUMNS: ClassVar[str] = "id, tenant_id, user_id, nickname, room_id, created_at, ghost, alias"
 
     @classmethod
     def _from_row(cls, row: Any) -> Client | None:
         return cls(**dict(row)) if row else None
+
+    @classmethod
+    async def get(cls, client_id: int) -> Client | None:
+        return cls._from_row(
+            await cls.db.fetchrow(f"SELECT {cls._COLUMNS} FROM client WHERE id=$1", client_id)
+        )
 
     @classmethod
     async def get_by_user(cls, user_id: UserID) -> Client | None:
@@ -77,6 +85,12 @@ class Client:
 
     async def delete(self) -> None:
         await self.db.execute("DELETE FROM client WHERE id=$1", self.id)
+
+    async def set_ghost(self, ghost: str, alias: str) -> None:
+        self.ghost, self.alias = ghost, alias
+        await self.db.execute(
+            "UPDATE client SET ghost=$2, alias=$3 WHERE id=$1", self.id, ghost, alias
+        )
 
     @property
     def label(self) -> str:
@@ -133,7 +147,8 @@ class Group:
 
     async def members(self) -> list[Client]:
         rows = await self.db.fetch(
-            "SELECT c.id, c.tenant_id, c.user_id, c.nickname, c.room_id, c.created_at "
+            "SELECT c.id, c.tenant_id, c.user_id, c.nickname, c.room_id, c.created_at, "
+            "c.ghost, c.alias "
             "FROM client c JOIN group_member m ON m.client_id=c.id WHERE m.group_id=$1 "
             "ORDER BY c.nickname",
             self.id,

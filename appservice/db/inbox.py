@@ -29,10 +29,15 @@ class Inbox:
         now = int(time.time() * 1000)
         conn: Connection
         async with cls.db.acquire() as conn, conn.transaction():
-            seen = await conn.fetchval(
-                "SELECT 1 FROM as_transaction WHERE txn_id=$1 AND digest=$2", txn_id, digest
+            # Claim the transaction first; a concurrent copy of it finds the claim and stops.
+            claimed = await conn.fetchval(
+                "INSERT INTO as_transaction (txn_id, digest, received_at) VALUES ($1, $2, $3) "
+                "ON CONFLICT DO NOTHING RETURNING txn_id",
+                txn_id,
+                digest,
+                now,
             )
-            if seen:
+            if claimed is None:
                 return False
             for event in events:
                 await conn.execute(
@@ -43,12 +48,6 @@ class Inbox:
                     json.dumps(event),
                     now,
                 )
-            await conn.execute(
-                "INSERT INTO as_transaction (txn_id, digest, received_at) VALUES ($1, $2, $3)",
-                txn_id,
-                digest,
-                now,
-            )
         return True
 
     @classmethod

@@ -10,7 +10,7 @@ ADMIN = "admin"
 OPERATOR = "operator"
 _COLUMNS = (
     "id, slug, name, preset, language, suspended_at, trial_ends_at, seat_limit, space_room, "
-    "admin_room, staff_room, created_at"
+    "admin_room, staff_room, created_at, greeting, queue_preview"
 )
 
 
@@ -30,12 +30,16 @@ class Tenant:
     admin_room: RoomID | None
     staff_room: RoomID | None
     created_at: int
+    greeting: str | None = None
+    queue_preview: bool = False
 
     @classmethod
     def _from_row(cls, row: Any) -> Tenant | None:
         if row is None:
             return None
-        return cls(**dict(row))
+        values = dict(row)
+        values["queue_preview"] = bool(values["queue_preview"])
+        return cls(**values)
 
     @property
     def suspended(self) -> bool:
@@ -87,7 +91,8 @@ class Tenant:
     async def save(self) -> None:
         await self.db.execute(
             "UPDATE tenant SET name=$2, suspended_at=$3, trial_ends_at=$4, seat_limit=$5, "
-            "space_room=$6, admin_room=$7, staff_room=$8 WHERE id=$1",
+            "space_room=$6, admin_room=$7, staff_room=$8, greeting=$9, queue_preview=$10 "
+            "WHERE id=$1",
             self.id,
             self.name,
             self.suspended_at,
@@ -96,6 +101,8 @@ class Tenant:
             self.space_room,
             self.admin_room,
             self.staff_room,
+            self.greeting,
+            self.queue_preview,
         )
 
     async def delete(self) -> None:

@@ -1,0 +1,58 @@
+"""Staff room and case room commands: the queue, taking, handing over and closing cases."""
+
+from __future__ import annotations
+
+from ..db import Case
+from ..services import cases
+from .handler import CommandEvent, Place, UsageError, command
+
+
+@command("queue", Place.STAFF, "cases")
+async def queue(evt: CommandEvent) -> None:
+    waiting = await cases.queue(evt.the_tenant)
+    if not waiting:
+        await evt.reply(evt.t("case.queue_empty"))
+        return
+    now = evt.ctx.clock.now_ms()
+    lines = [
+        evt.t(
+            "case.queue_line",
+            number=case.number,
+            alias=client.alias if client else "?",
+            minutes=(now - case.opened_at) // 60000,
+        )
+        for case, client in waiting
+    ]
+    await evt.reply("\n".join(lines))
+
+
+async def _take(evt: CommandEvent) -> None:
+    if len(evt.args) != 1:
+        raise UsageError
+    case = await cases.take(evt.ctx, evt.the_tenant, evt.arg(0), evt.sender)
+    await evt.reply(evt.t("case.taken", number=case.number))
+
+
+command("take", Place.STAFF, "cases")(_take)
+command("担当する", Place.STAFF, "cases")(_take)
+
+
+async def _own_case(evt: CommandEvent) -> Case:
+    case = await Case.by_room(evt.room_id)
+    assert case is not None, "a case command ran outside a case room"
+    return case
+
+
+@command("close", Place.CASE, "cases")
+async def close(evt: CommandEvent) -> None:
+    if evt.args:
+        raise UsageError
+    await cases.close(evt.ctx, evt.the_tenant, await _own_case(evt))
+
+
+@command("transfer", Place.CASE, "cases")
+async def transfer(evt: CommandEvent) -> None:
+    if len(evt.args) != 1:
+        raise UsageError
+    case = await _own_case(evt)
+    await cases.transfer(evt.ctx, evt.the_tenant, case, evt.arg(0), reply_to=evt.event_id)

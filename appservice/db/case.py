@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from attr import dataclass
+from mautrix.types import EventID, RoomID, UserID
+from mautrix.util.async_db import Connection, Database
+
+WAITING = "waiting"
+ASSIGNED = "assigned"
+CLOSED = "closed"
+EXPIRED = "expired"
+OPEN = (WAITING, ASSIGNED)
+_COLUMNS = (
+    "id, tenant_id, client_id, number, status, operator_id, case_room, opened_at, assigned_at, "
+    "first_response_at, closed_at, rating, rating_poll"
+)
+
+
+@dataclass
+class Case:
+    """One consultation: a client's messages from opening to close, and who handled it."""
+
+    db: ClassVar[Database]
+
+    id: int
+    tenant_id: int
+    client_id: int
+    number: int
+    status: str
+    operator_id: UserID | None
+    case_room: RoomID | None
+    opened_at: int
+    assigned_at: int | None
+    first_response_at: int | None
+    closed_at: int | None
+    rating: int | None
+    rating_poll: EventID | None
+
+    @classmethod
+    def _from_row(cls, row: Any) -> Case | None:
+        return cls(**dict(row)) if row else None
+
+    @classmethod
+    async def open_for(cls, client_id: int) -> Case | None:
+        return cls._from_row(
+            await cls.db.fetchrow(
+                f"SELECT {_COLUMNS} FROM consult_case WHERE client_id=$1 "
+                "AND status IN ('waiting', 'assigned') ORDER BY id DESC LIMIT 1",
+                client_id,
+            )
+        )
+
+    @classmethod
+    async def last_closed_for(cls, client_id: int) -> Case | None:
+        return cls._from_row(
+            await cls.db.fetchrow(
+                f"SELECT {_COLUMNS} FROM consult_case WHERE client_id=$1 AND status='closed' "
+                "ORDER BY id DESC LIMIT 1",
+                client_id,
+            )
+        )
+
+    @classmethod
+    async def by_room(cls, room_id: RoomID) -> Case | None:
+        return cls._from_row(
+            await cls.db.fetchrow(
+                f"SELECT {_COLUMNS} FROM consult_case WHERE case_room=$1", room_id
+            )
+        )
+
+    @classmethod
+    async def by_number(cls, tenant_id: int, number: int) -> Case | None:
+        return cls._from_row(
+            await cls.db.fetchrow(
+                f"SELECT {_COLUMNS} FROM consult_case WHERE tenant_id=$1 AND number=$2",
+                tenant_id,
+                number,
+            )
+        )
+
+    @classmethod
+    async def waiting(cls, tenant_id: int) -> list[Case]:
+        rows = await cls.db.fetch(
+            f"SELECT {_COLUMNS} FROM consult_case WHERE tenant_id=$1 AND status='waiting' "
+            "ORDER BY opened_at",
+            tenant_id,
+        )
+        return [cls(**dict(row)) for row in rows]
+
+    @classmethod
+    async def open_new(cls, tenant_id: int, client_id: int, now: int) -> Case:
+        conn: Connection
+        async with cls.db.acquire() as conn, conn.transaction():
+            number = await conn.fetchval(
+                "UPDATE tenant SET next_case=next_case+1 WHERE id=$1 RETURNING next_case-1",
+                tenant_id,
+            )
+            row = await conn.fetchrow(
+                "INSERT INTO consult_case (tenant_id, client_id, number, status, opened_at) "
+                f"VALUES ($1, $2, $3, 'waiting', $4) RETURNING {_COLUMNS}",
+                tenant_id,
+                client_id,
+                number,
+                now,
+            )
+        case = cls._from_row(row)
+        assert case is not None
+        return case
+
+    async def save(self) -> None:
+        await self.db.execute(
+            "UPDATE consult_case SET status=$2, operator_id=$3, case_room=$4, assigned_at=$5, "
+            "first_response_at=$6, closed_at=$7, rating=$8, rating_poll=$9 WHERE id=$1",
+            self.id,
+            self.status,
+            self.operator_id,
+            self.case_room,
+            self.assigned_at,
+            self.first_response_at,
+            self.closed_at,
+            self.rating,
+            self.rating_poll,
+        )
+
+
+PENDING = ""  # target_room of a client message that waits for the case to be taken
+
+
+@dataclass
+class Mapped:
+    source_room: RoomID
+    source_event: EventID
+    target_room: RoomID
+    target_event: EventID | None
+
+
+class EventMap:
+    db: ClassVar[Database]
+
+    @classmethod
+    async def add(
+        cls,
+        case_id: int,
+        source_room: RoomID,
+        source_event: EventID,
+        target_room: str,
+        target_event: EventID | None,
+        seq: int,
+    ) -> None:
+        await cls.db.execute(
+            "INSERT INTO event_map (case_id, source_room, source_event, target_room, "
+            "target_event, seq) VALUES ($1, $2, $3, $4, $5, $6) "
+            "ON CONFLICT (source_event, target_room) DO UPDATE SET target_event=$5",
+            case_id,
+            source_room,
+            source_event,
+            target_room,
+            target_event,
+            seq,
+        )
+
+    @classmethod
+    async def counterpart(cls, event_id: EventID, room_id: RoomID) -> EventID | None:
+        """The copy of ``event_id`` in ``room_id``, or the original it was copied from."""
+        found = await cls.db.fetchval(
+            "SELECT target_event FROM event_map WHERE source_event=$1 AND target_room=$2",
+            event_id,
+            room_id,
+        )
+        if found:
+            return EventID(found)
+        found = await cls.db.fetchval(
+            "SELECT source_event FROM event_map WHERE target_event=$1 AND source_room=$2",
+            event_id,
+            room_id,
+        )
+        return EventID(found) if found else None
+
+    @classmethod
+    async def pending(cls, case_id: int) -> list[Mapped]:
+        rows = await cls.db.fetch(
+            "SELECT source_room, source_event, target_room, target_event FROM event_map "
+            "WHERE case_id=$1 AND target_room=$2 ORDER BY seq",
+            case_id,
+            PENDING,
+        )
+        return [Mapped(**dict(row)) for row in rows]
+
+    @classmethod
+    async def drop_pending(cls, case_id: int, source_event: EventID) -> None:
+        await cls.db.execute(
+            "DELETE FROM event_map WHERE case_id=$1 AND source_event=$2 AND target_room=$3",
+            case_id,
+            source_event,
+            PENDING,
+        )
+
+    @classmethod
+    async def relayed_sources(cls, case_id: int, source_room: RoomID) -> list[EventID]:
+        rows = await cls.db.fetch(
+            "SELECT source_event FROM event_map WHERE case_id=$1 AND source_room=$2 ORDER BY seq",
+            case_id,
+            source_room,
+        )
+        return [EventID(row["source_event"]) for row in rows]

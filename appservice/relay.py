@@ -1,0 +1,119 @@
+"""Copying events between a client's room and the case room, without leaking identities.
+
+A copy never carries what would name the other side: reply fallbacks (they quote the
+original sender's Matrix ID), mentions, and relations point at the copies in the target room.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from typing import Any, cast
+
+from mautrix.appservice import IntentAPI
+from mautrix.errors import MatrixError
+from mautrix.types import EventID, EventType, RoomID
+
+from .bot import txn_for
+from .db import EventMap
+
+log = logging.getLogger("soudan.relay")
+
+_REPLY_FALLBACK_HTML = re.compile(r"^<mx-reply>.*?</mx-reply>", re.S)
+RELAYED_MESSAGE_TYPES = {
+    "m.text",
+    "m.notice",
+    "m.emote",
+    "m.image",
+    "m.file",
+    "m.audio",
+    "m.video",
+}
+
+
+def strip_reply_fallback(content: dict[str, Any]) -> None:
+    body = content.get("body")
+    if isinstance(body, str) and body.startswith("> "):
+        lines = body.split("\n")
+        while lines and lines[0].startswith("> "):
+            lines.pop(0)
+        if lines and lines[0] == "":
+            lines.pop(0)
+        content["body"] = "\n".join(lines)
+    html = content.get("formatted_body")
+    if isinstance(html, str):
+        content["formatted_body"] = _REPLY_FALLBACK_HTML.sub("", html)
+
+
+async def _map(event_id: Any, target_room: RoomID) -> EventID | None:
+    return await EventMap.counterpart(EventID(event_id), target_room) if event_id else None
+
+
+async def convert(content: dict[str, Any], target_room: RoomID) -> dict[str, Any] | None:
+    """The content to send in ``target_room``, or None when it cannot be relayed."""
+    out = copy.deepcopy(content)
+    out.pop("m.mentions", None)
+    strip_reply_fallback(out)
+    new_content = out.get("m.new_content")
+    if isinstance(new_content, dict):
+        new_content.pop("m.mentions", None)
+    relates = out.pop("m.relates_to", None)
+    if not isinstance(relates, dict):
+        return out
+    rel_type = relates.get("rel_type")
+    if rel_type in ("m.replace", "m.annotation", "m.reference"):
+        target = await _map(relates.get("event_id"), target_room)
+        if target is None:
+            return None  # an edit or reaction of something that was never relayed
+        mapped: dict[str, Any] = {"rel_type": rel_type, "event_id": target}
+        if rel_type == "m.annotation":
+            mapped["key"] = relates.get("key")
+        out["m.relates_to"] = mapped
+        return out
+    reply = relates.get("m.in_reply_to", {})
+    target = await _map(reply.get("event_id") if isinstance(reply, dict) else None, target_room)
+    if target is not None:
+        out["m.relates_to"] = {"m.in_reply_to": {"event_id": target}}
+    return out
+
+
+async def relay(
+    intent: IntentAPI,
+    case_id: int,
+    source_room: RoomID,
+    source_event: EventID,
+    event_type: str,
+    content: dict[str, Any],
+    target_room: RoomID,
+    seq: int,
+) -> EventID | None:
+    """Send the copy (at most once per source event and target room) and record it."""
+    existing = await EventMap.counterpart(source_event, target_room)
+    if existing:
+        return existing
+    converted = await convert(content, target_room)
+    if converted is None:
+        return None
+    # The transaction ID comes from the source event: a retry after a crash is deduplicated
+    # by the homeserver instead of becoming a second message.
+    event_id = await intent.send_message_event(
+        target_room,
+        EventType.find(event_type, EventType.Class.MESSAGE),
+        cast(Any, converted),  # raw content: relayed as it came, not re-modelled
+        txn_id=txn_for(source_event, target_room),
+    )
+    await EventMap.add(case_id, source_room, source_event, target_room, event_id, seq)
+    return event_id
+
+
+async def relay_redaction(
+    intent: IntentAPI, redacted: EventID | None, target_room: RoomID
+) -> None:
+    target = await _map(redacted, target_room)
+    if target is None:
+        return
+    try:
+        await intent.redact(target_room, target)
+    except MatrixError as e:
+        log.warning("Could not relay a redaction: %s", e)

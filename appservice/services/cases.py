@@ -1,0 +1,407 @@
+"""Consultations: a client's message opens a case, an operator takes it, the relay carries it."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Any, cast
+
+from mautrix.appservice import IntentAPI
+from mautrix.errors import MatrixError
+from mautrix.types import EventID, EventType, RoomID, UserID
+
+from .. import relay
+from ..bot import send_notice, txn_for
+from ..context import Context
+from ..db import (
+    OPERATOR,
+    Case,
+    Client,
+    EventMap,
+    NoticeSent,
+)
+from ..db.case import ASSIGNED, CLOSED, PENDING, WAITING
+from ..db.tenant import Tenant
+from ..i18n import Lang, t
+from ..rooms import create_room
+from . import validate
+from .errors import conflict, forbidden, not_found
+
+log = logging.getLogger("soudan.cases")
+
+POLL_START = "org.matrix.msc3381.poll.start"
+POLL_RESPONSES = ("org.matrix.msc3381.poll.response", "m.poll.response")
+RATINGS = ("1", "2", "3", "4", "5")
+
+
+def _lang(tenant: Tenant) -> Lang:
+    return tenant.language  # type: ignore[return-value]
+
+
+async def client_ghost(ctx: Context, tenant: Tenant, client: Client) -> IntentAPI:
+    """The ghost that stands for the client in case rooms, made on first use."""
+    if not client.ghost:
+        if tenant.preset == "workplace" or not client.nickname:
+            # An alias that says nothing about the person; unique within the tenant.
+            taken = {c.alias for c in await Client.all(tenant.id)}
+            alias = ""
+            while not alias or alias in taken:
+                alias = t(_lang(tenant), "case.alias", number=secrets.randbelow(9000) + 1000)
+        else:
+            alias = client.nickname
+        await client.set_ghost(f"client_{secrets.token_hex(6)}", alias)
+    intent = ctx.az.intent.user(UserID(ctx.config.ghost_mxid(client.ghost or "")))
+    await intent.ensure_registered()
+    await intent.set_displayname(client.alias)
+    return intent
+
+
+async def _next_seq(case: Case) -> int:
+    value = await EventMap.db.fetchval(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM event_map WHERE case_id=$1", case.id
+    )
+    return int(value)
+
+
+# The client's side
+
+
+async def on_client_event(
+    ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]
+) -> None:
+    room_id = RoomID(raw["room_id"])
+    desk = ctx.desk(tenant.slug)
+    if tenant.suspended:
+        # Said once per suspension, not on every line.
+        if await NoticeSent.claim(room_id, "suspended", str(tenant.suspended_at)):
+            await send_notice(desk, room_id, t(_lang(tenant), "refuse.suspended_client"))
+        return
+    event_type = raw["type"]
+    content = raw.get("content", {})
+    if event_type in POLL_RESPONSES or event_type == "m.room.message":
+        if await _take_rating(ctx, tenant, client, raw):
+            return
+    case = await Case.open_for(client.id)
+    if event_type == "m.room.redaction":
+        if case:
+            await _client_redaction(ctx, tenant, client, case, raw)
+        return
+    if event_type == "m.room.message":
+        if content.get("msgtype") not in relay.RELAYED_MESSAGE_TYPES:
+            return
+        if str(content.get("body", "")).startswith("!"):
+            await send_notice(
+                desk,
+                room_id,
+                t(_lang(tenant), "refuse.client_commands"),
+                txn_id=txn_for(raw["event_id"], "client-command"),
+                reply_to=raw["event_id"],
+            )
+            return
+    elif event_type != "m.reaction":
+        return
+    if case is None:
+        if event_type != "m.room.message" or "m.new_content" in content:
+            return  # a reaction or edit of a closed case's message opens nothing
+        case = await open_case(ctx, tenant, client, raw)
+    await _relay_client(ctx, tenant, client, case, raw)
+
+
+async def open_case(ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]) -> Case:
+    case = await Case.open_new(tenant.id, client.id, ctx.clock.now_ms())
+    lang = _lang(tenant)
+    greeting = tenant.greeting or t(lang, f"case.greeting.{tenant.preset}")
+    await send_notice(
+        ctx.desk(tenant.slug),
+        RoomID(raw["room_id"]),
+        greeting,
+        txn_id=txn_for(raw["event_id"], "greeting"),
+    )
+    await client_ghost(ctx, tenant, client)
+    if tenant.staff_room:
+        preview = ""
+        if tenant.queue_preview:
+            body = str(raw.get("content", {}).get("body", ""))
+            preview = t(lang, "case.preview", text=body[:120])
+        await ctx.bot.notice(
+            tenant.staff_room,
+            t(lang, "case.waiting", number=case.number, alias=client.alias) + preview,
+            txn_id=txn_for(raw["event_id"], "case-announce"),
+        )
+    log.info("Case %s of tenant %s opened", case.number, tenant.slug)
+    return case
+
+
+async def _relay_client(
+    ctx: Context, tenant: Tenant, client: Client, case: Case, raw: dict[str, Any]
+) -> None:
+    event_id = EventID(raw["event_id"])
+    room_id = RoomID(raw["room_id"])
+    if case.status == WAITING or not case.case_room:
+        await EventMap.add(case.id, room_id, event_id, PENDING, None, await _next_seq(case))
+        return
+    ghost = await client_ghost(ctx, tenant, client)
+    await relay.relay(
+        ghost,
+        case.id,
+        room_id,
+        event_id,
+        raw["type"],
+        raw.get("content", {}),
+        case.case_room,
+        await _next_seq(case),
+    )
+
+
+async def _client_redaction(
+    ctx: Context, tenant: Tenant, client: Client, case: Case, raw: dict[str, Any]
+) -> None:
+    redacted = raw.get("redacts") or raw.get("content", {}).get("redacts")
+    if not redacted:
+        return
+    if case.status == WAITING or not case.case_room:
+        await EventMap.drop_pending(case.id, EventID(redacted))
+        return
+    await relay.relay_redaction(await client_ghost(ctx, tenant, client), redacted, case.case_room)
+
+
+# The operator's side
+
+
+async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[str, Any]) -> None:
+    client = await Client.get(case.client_id)
+    if client is None or not client.room_id or case.case_room is None:
+        return
+    if tenant.suspended:
+        if await NoticeSent.claim(case.case_room, "suspended", str(tenant.suspended_at)):
+            await ctx.bot.notice(case.case_room, t(_lang(tenant), "case.suspended_operator"))
+        return
+    desk = ctx.desk(tenant.slug)
+    event_type = raw["type"]
+    if event_type == "m.room.redaction":
+        redacted = raw.get("redacts") or raw.get("content", {}).get("redacts")
+        await relay.relay_redaction(desk, redacted, client.room_id)
+        return
+    content = raw.get("content", {})
+    if (
+        event_type == "m.room.message"
+        and content.get("msgtype") not in relay.RELAYED_MESSAGE_TYPES
+    ):
+        return
+    if event_type not in ("m.room.message", "m.reaction"):
+        return
+    sent = await relay.relay(
+        desk,
+        case.id,
+        case.case_room,
+        EventID(raw["event_id"]),
+        event_type,
+        content,
+        client.room_id,
+        await _next_seq(case),
+    )
+    if sent and case.first_response_at is None and event_type == "m.room.message":
+        case.first_response_at = ctx.clock.now_ms()
+        await case.save()
+
+
+# Operator actions
+
+
+async def queue(tenant: Tenant) -> list[tuple[Case, Client | None]]:
+    return [(case, await Client.get(case.client_id)) for case in await Case.waiting(tenant.id)]
+
+
+async def _case(tenant: Tenant, number: object) -> Case:
+    value = validate.count(str(number).lstrip("#"), low=1, high=2**31, what="case number")
+    case = await Case.by_number(tenant.id, value)
+    if case is None:
+        raise not_found("case.unknown", number=value)
+    return case
+
+
+async def take(ctx: Context, tenant: Tenant, number: object, operator: UserID) -> Case:
+    """Give a waiting case to an operator: the case room opens with what the client wrote."""
+    case = await _case(tenant, number)
+    if case.status != WAITING:
+        raise conflict("case.not_waiting", number=case.number)
+    if not await tenant.has_member(operator, OPERATOR):
+        raise forbidden("case.not_operator", user_id=operator)
+    await assign(ctx, tenant, case, operator)
+    return case
+
+
+async def assign(ctx: Context, tenant: Tenant, case: Case, operator: UserID) -> None:
+    client = await Client.get(case.client_id)
+    assert client is not None
+    ghost = await client_ghost(ctx, tenant, client)
+    lang = _lang(tenant)
+    if case.case_room is None:
+        # Case rooms show their whole history: a transferred case must stay readable.
+        case.case_room = await create_room(
+            ctx.az.intent,
+            name=t(lang, "case.room_name", number=case.number, alias=client.alias),
+            topic=t(lang, "case.room_topic"),
+            invitees=[operator],
+            history="shared",
+        )
+        await ghost.ensure_joined(case.case_room, bot=ctx.az.intent)
+    else:
+        await _invite(ctx, case.case_room, operator)
+    case.status = ASSIGNED
+    case.operator_id = operator
+    case.assigned_at = ctx.clock.now_ms()
+    await case.save()
+    await ctx.bot.notice(case.case_room, t(lang, "case.assigned_room", number=case.number))
+    for pending in await EventMap.pending(case.id):
+        await _replay(ctx, client, case, ghost, pending.source_event)
+    if tenant.staff_room:
+        await ctx.bot.notice(tenant.staff_room, t(lang, "case.taken", number=case.number))
+
+
+async def _replay(
+    ctx: Context, client: Client, case: Case, ghost: IntentAPI, event_id: EventID
+) -> None:
+    assert client.room_id and case.case_room
+    tenant = await Tenant.get(client.tenant_id)
+    assert tenant is not None
+    try:
+        event = await ctx.desk(tenant.slug).get_event(client.room_id, event_id)
+    except MatrixError as e:
+        log.warning("A message written before the case was taken is gone: %s", e)
+        await EventMap.drop_pending(case.id, event_id)
+        return
+    raw = event.serialize()
+    seq = await _next_seq(case)
+    await EventMap.drop_pending(case.id, event_id)
+    await relay.relay(
+        ghost,
+        case.id,
+        client.room_id,
+        event_id,
+        raw["type"],
+        raw.get("content", {}),
+        case.case_room,
+        seq,
+    )
+
+
+async def _invite(ctx: Context, room_id: RoomID, user_id: UserID) -> None:
+    try:
+        await ctx.az.intent.invite_user(room_id, user_id)
+    except MatrixError as e:
+        if "already" not in str(e).lower():
+            raise
+
+
+async def transfer(
+    ctx: Context, tenant: Tenant, case: Case, target: str, reply_to: EventID | None = None
+) -> None:
+    """Hand the case to another operator, or back to the queue (``target == "queue"``).
+
+    The confirmation goes into the case room (as a reply to ``reply_to``) before the previous
+    operator leaves it, so they see it."""
+    if case.status != ASSIGNED or case.case_room is None:
+        raise conflict("case.not_assigned", number=case.number)
+    previous = case.operator_id
+    lang = _lang(tenant)
+    if target == "queue":
+        case.status = WAITING
+        case.operator_id = None
+        await case.save()
+        client = await Client.get(case.client_id)
+        if tenant.staff_room and client:
+            await ctx.bot.notice(
+                tenant.staff_room, t(lang, "case.waiting", number=case.number, alias=client.alias)
+            )
+    else:
+        operator = validate.user_id(target)
+        if not await tenant.has_member(operator, OPERATOR):
+            raise forbidden("case.not_operator", user_id=operator)
+        if operator == previous:
+            raise conflict("case.same_operator")
+        await assign(ctx, tenant, case, operator)
+    key = "case.requeued_done" if target == "queue" else "case.transferred_done"
+    await send_notice(
+        ctx.az.intent,
+        case.case_room,
+        t(lang, key, number=case.number),
+        txn_id=txn_for(reply_to, "transfer") if reply_to else None,
+        reply_to=reply_to,
+    )
+    if previous:
+        try:
+            await ctx.az.intent.kick_user(case.case_room, previous, t(lang, "case.transferred"))
+        except MatrixError as e:
+            log.debug("Could not remove the previous operator: %s", e)
+
+
+async def close(ctx: Context, tenant: Tenant, case: Case) -> None:
+    """Close the case and ask the client for a rating (a poll, with a plain-text fallback)."""
+    if case.status not in (ASSIGNED, WAITING):
+        raise conflict("case.closed_already", number=case.number)
+    client = await Client.get(case.client_id)
+    case.status = CLOSED
+    case.closed_at = ctx.clock.now_ms()
+    lang = _lang(tenant)
+    if client and client.room_id:
+        question = t(lang, "case.rating_question")
+        answers = [
+            {"id": value, "org.matrix.msc1767.text": t(lang, f"case.rating.{value}")}
+            for value in RATINGS
+        ]
+        choices = [f"{a['id']}. {a['org.matrix.msc1767.text']}" for a in answers]
+        fallback = "\n".join([question, *choices, t(lang, "case.rating_fallback")])
+        content: dict[str, Any] = {
+            POLL_START: {
+                "kind": "org.matrix.msc3381.poll.disclosed",
+                "max_selections": 1,
+                "question": {"org.matrix.msc1767.text": question},
+                "answers": answers,
+            },
+            "org.matrix.msc1767.text": fallback,
+            "body": fallback,
+        }
+        poll = await ctx.desk(tenant.slug).send_message_event(
+            client.room_id,
+            EventType.find(POLL_START, EventType.Class.MESSAGE),
+            cast(Any, content),
+            txn_id=f"soudan-poll-{case.id}",
+        )
+        case.rating_poll = poll
+    await case.save()
+    if case.case_room:
+        await ctx.bot.notice(case.case_room, t(lang, "case.closed_room", number=case.number))
+
+
+async def _take_rating(ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]) -> bool:
+    """A poll answer or a lone digit right after a close is the rating, not a new case."""
+    if await Case.open_for(client.id):
+        return False
+    case = await Case.last_closed_for(client.id)
+    if case is None or case.rating is not None or case.rating_poll is None:
+        return False
+    content = raw.get("content", {})
+    value: str | None = None
+    if raw["type"] in POLL_RESPONSES:
+        relates = content.get("m.relates_to", {})
+        if relates.get("event_id") != case.rating_poll:
+            return True  # an answer to some other poll: nothing to do
+        answer = content.get("org.matrix.msc3381.poll.response", {}).get("answers") or content.get(
+            "m.selections"
+        )
+        value = answer[0] if isinstance(answer, list) and answer else None
+    else:
+        body = str(content.get("body", "")).strip().translate(str.maketrans("１２３４５", "12345"))
+        value = body if body in RATINGS else None
+    if value not in RATINGS:
+        return raw["type"] in POLL_RESPONSES
+    case.rating = int(value)
+    await case.save()
+    await send_notice(
+        ctx.desk(tenant.slug),
+        RoomID(raw["room_id"]),
+        t(_lang(tenant), "case.rating_thanks"),
+        txn_id=txn_for(raw["event_id"], "rating"),
+    )
+    return True
