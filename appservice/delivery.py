@@ -23,6 +23,7 @@ from mautrix.types import Event, EventType, UserID
 from mautrix.util import background_task
 
 from .db import Inbox
+from .relay import maybe_sent
 
 EventHandler = Callable[[Event], Awaitable[None]]
 
@@ -104,12 +105,14 @@ class SoudanAppService(AppService):
 class Dispatcher:
     """Reads the inbox in order and runs one worker per room."""
 
-    def __init__(self, handler: EventHandler) -> None:
+    def __init__(self, handler: EventHandler, on_failure: Callable[[], None]) -> None:
         self.handler = handler
+        self.on_failure = on_failure
         self._wakeup = asyncio.Event()
         self._last_seq = 0
         self._rooms: dict[str, asyncio.Queue[Inbox]] = {}
         self._tasks: list[asyncio.Task] = []
+        self._left_over_until: int | None = None
 
     def start(self) -> None:
         self._wakeup.set()
@@ -135,6 +138,9 @@ class Dispatcher:
             await self._wakeup.wait()
             self._wakeup.clear()
             try:
+                if self._left_over_until is None:
+                    # What is pending at start was maybe half done before a crash.
+                    self._left_over_until = await Inbox.last_pending_seq()
                 while batch := await Inbox.pending(self._last_seq):
                     for item in batch:
                         self._enqueue(item)
@@ -166,9 +172,12 @@ class Dispatcher:
                 log.warning("Event %s could not be read; skipped", item.event_id, exc_info=True)
                 await item.mark_done(error="unreadable")
                 return
+            left_over = self._left_over_until is not None and item.seq <= self._left_over_until
+            token = maybe_sent.set(item.attempts > 0 or left_over)
             try:
                 await self.handler(event)
             except Exception as e:
+                self.on_failure()
                 await item.mark_attempt(type(e).__name__)
                 if item.attempts >= MAX_ATTEMPTS:
                     log.exception("Giving up on event %s", item.event_id)
@@ -177,6 +186,8 @@ class Dispatcher:
                 log.warning("Event %s failed, retrying", item.event_id, exc_info=True)
                 await asyncio.sleep(min(2**item.attempts, 30))
                 continue
+            finally:
+                maybe_sent.reset(token)
             await item.mark_done()
             return
 

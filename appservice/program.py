@@ -18,6 +18,7 @@ from yarl import URL
 from . import __version__, db
 from .accounts import SynapseAccounts
 from .bot import Bot
+from .catchup import Catchup
 from .clock import Clock
 from .config import Config, ConfigError
 from .context import Context
@@ -156,7 +157,10 @@ class SoudanProgram(Program):
         for kind, timer_handler in tenants.TIMER_HANDLERS.items():
             self.ctx.scheduler.on(kind, partial(timer_handler, self.ctx))
         handler = MatrixHandler(self.ctx)
-        self.dispatcher = Dispatcher(handler.handle)
+        self.catchup = Catchup(self.ctx, stored=lambda: self.dispatcher.wake())
+        self.dispatcher = Dispatcher(
+            handler.handle, on_failure=self.catchup.homeserver_was_unreachable
+        )
         self.az.ephemeral_handler = handler.handle_ephemeral
         self.az.inbox_stored = self.dispatcher.wake
         await self._wait_for_homeserver()
@@ -165,6 +169,7 @@ class SoudanProgram(Program):
         self.dispatcher.start()
         await self.ctx.bot.ensure_control_room()
         self.ctx.scheduler.start()
+        self.catchup.start()
         self.az.ready = True
         self.log.info("soudan %s is running as %s", __version__, self.az.bot_mxid)
 
@@ -203,5 +208,6 @@ class SoudanProgram(Program):
         if hasattr(self, "dispatcher"):
             await self.dispatcher.stop()
             await self.ctx.scheduler.stop()
+            await self.catchup.stop()
         await self.az.stop()
         await self.database.stop()

@@ -9,11 +9,12 @@ from __future__ import annotations
 import copy
 import logging
 import re
+from contextvars import ContextVar
 from typing import Any, cast
 
 from mautrix.appservice import IntentAPI
 from mautrix.errors import MatrixError
-from mautrix.types import EventID, EventType, RoomID
+from mautrix.types import EventID, EventType, PaginationDirection, RoomID
 
 from .bot import txn_for
 from .db import EventMap
@@ -54,6 +55,7 @@ async def convert(content: dict[str, Any], target_room: RoomID) -> dict[str, Any
     """The content to send in ``target_room``, or None when it cannot be relayed."""
     out = copy.deepcopy(content)
     out.pop("m.mentions", None)
+    out.pop(MARK_KEY, None)
     strip_reply_fallback(out)
     new_content = out.get("m.new_content")
     if isinstance(new_content, dict):
@@ -78,6 +80,26 @@ async def convert(content: dict[str, Any], target_room: RoomID) -> dict[str, Any
     return out
 
 
+# Set by the dispatcher when an event may have been handled before (a retry, or work left over
+# from before a restart): then a send may already have happened even though no answer came.
+maybe_sent: ContextVar[bool] = ContextVar("maybe_sent", default=False)
+# Each copy carries an opaque mark derived from its source, so an earlier send can be found.
+MARK_KEY = "fi.soudan.relay"
+LOOK_BACK = 50
+
+
+async def _find_marked(intent: IntentAPI, room_id: RoomID, mark: str) -> EventID | None:
+    try:
+        page = await intent.get_messages(room_id, PaginationDirection.BACKWARD, limit=LOOK_BACK)
+    except MatrixError:
+        return None
+    for event in page.events:  # type: ignore[attr-defined]
+        content = event.serialize().get("content", {})
+        if event.sender == intent.mxid and content.get(MARK_KEY) == mark:
+            return EventID(event.event_id)
+    return None
+
+
 async def relay(
     intent: IntentAPI,
     case_id: int,
@@ -95,14 +117,18 @@ async def relay(
     converted = await convert(content, target_room)
     if converted is None:
         return None
-    # The transaction ID comes from the source event: a retry after a crash is deduplicated
-    # by the homeserver instead of becoming a second message.
-    event_id = await intent.send_message_event(
-        target_room,
-        EventType.find(event_type, EventType.Class.MESSAGE),
-        cast(Any, converted),  # raw content: relayed as it came, not re-modelled
-        txn_id=txn_for(source_event, target_room),
-    )
+    txn_id = txn_for(source_event, target_room)
+    converted[MARK_KEY] = txn_id
+    event_id = await _find_marked(intent, target_room, txn_id) if maybe_sent.get() else None
+    if event_id is None:
+        # The homeserver deduplicates a repeated transaction ID while it runs; the mark
+        # covers a homeserver restart in between.
+        event_id = await intent.send_message_event(
+            target_room,
+            EventType.find(event_type, EventType.Class.MESSAGE),
+            cast(Any, converted),  # raw content: relayed as it came, not re-modelled
+            txn_id=txn_id,
+        )
     await EventMap.add(case_id, source_room, source_event, target_room, event_id, seq)
     return event_id
 

@@ -58,10 +58,20 @@ class Stack:
         )
         return str(body["control_room"])
 
-    def restart_soudan(self) -> None:
-        self.soudan_service.stop()
+    def restart_soudan(self, hard: bool = False) -> None:
+        """Stop soudan (SIGTERM, or SIGKILL when ``hard``) and start it again."""
+        if hard:
+            self.soudan_service.process.kill()
+            self.soudan_service.process.wait()
+        else:
+            self.soudan_service.stop()
         self.soudan_service = self.soudan.start()
         self.soudan_service.wait_ready(self.soudan.ready_url)
+
+    def restart_synapse(self) -> None:
+        self.synapse_service.stop()
+        self.synapse_service = self.hs.start()
+        self.synapse_service.wait_ready(self.hs.ready_url)
 
 
 @pytest.fixture(scope="session")
@@ -115,7 +125,7 @@ def stack(
         hs.make_admin(hs.login(admin_id, admin_password), config.bot_mxid)
         stack = Stack(backend, hs, soudan, config, *services, admin_id, admin_password)
         yield stack
-        services[1] = stack.soudan_service  # restart_soudan may have replaced it
+        services[:] = [stack.synapse_service, stack.soudan_service]  # restarts replace them
     finally:
         for service in reversed(services):
             service.stop()

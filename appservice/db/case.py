@@ -80,6 +80,13 @@ class Case:
         )
 
     @classmethod
+    async def all_open(cls) -> list[Case]:
+        rows = await cls.db.fetch(
+            f"SELECT {_COLUMNS} FROM consult_case WHERE status IN ('waiting', 'assigned')"
+        )
+        return [cls(**dict(row)) for row in rows]
+
+    @classmethod
     async def waiting(cls, tenant_id: int) -> list[Case]:
         rows = await cls.db.fetch(
             f"SELECT {_COLUMNS} FROM consult_case WHERE tenant_id=$1 AND status='waiting' "

@@ -51,6 +51,29 @@ class Inbox:
         return True
 
     @classmethod
+    async def store_missing(cls, events: list[dict[str, Any]]) -> int:
+        """Store events read back from a room; returns how many were new to the inbox."""
+        added = 0
+        now = int(time.time() * 1000)
+        for event in events:
+            stored = await cls.db.fetchval(
+                "INSERT INTO inbox (event_id, room_id, raw, received_at) VALUES ($1, $2, $3, $4) "
+                "ON CONFLICT (event_id) DO NOTHING RETURNING seq",
+                event["event_id"],
+                event["room_id"],
+                json.dumps(event),
+                now,
+            )
+            added += stored is not None
+        return added
+
+    @classmethod
+    async def last_pending_seq(cls) -> int:
+        return int(
+            await cls.db.fetchval("SELECT COALESCE(MAX(seq), 0) FROM inbox WHERE done=false")
+        )
+
+    @classmethod
     async def pending(cls, after_seq: int, limit: int = 500) -> list[Inbox]:
         rows = await cls.db.fetch(
             "SELECT seq, event_id, room_id, raw, attempts FROM inbox "
