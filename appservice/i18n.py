@@ -668,6 +668,39 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "cmd.set-preview.args": {"ja": "on|off", "en": "on|off"},
     "help.section.cases": {"ja": "相談", "en": "Cases"},
     "help.section.settings": {"ja": "設定", "en": "Settings"},
+    "persona.not_allowed": {
+        "ja": "このテナントでは個人のペルソナは使えません（管理者が !set-personas on で許可できます）。",
+        "en": "Personal personas are not allowed in this tenant (an admin can allow them with !set-personas on).",
+    },
+    "persona.official": {
+        "ja": "相談者には公式の窓口として表示されます。",
+        "en": "Clients now see you as the official desk.",
+    },
+    "persona.personal": {
+        "ja": "相談者には「{name}」として表示されます。",
+        "en": "Clients now see you as “{name}”.",
+    },
+    "setting.personas_on": {
+        "ja": "オペレーターが個人のペルソナで返信できるようにしました。",
+        "en": "Operators may now answer under a personal persona.",
+    },
+    "setting.personas_off": {
+        "ja": "返信はすべて公式の窓口から送られます。",
+        "en": "All answers now come from the official desk.",
+    },
+    "cmd.persona": {
+        "ja": "相談者に見える名前: 公式の窓口か、個人のペルソナか",
+        "en": "How clients see you: the official desk, or a personal persona",
+    },
+    "cmd.persona.args": {
+        "ja": "official | personal <表示名>",
+        "en": "official | personal <display name>",
+    },
+    "cmd.set-personas": {
+        "ja": "オペレーターの個人ペルソナを許可するかどうか",
+        "en": "Whether operators may use personal personas",
+    },
+    "cmd.set-personas.args": {"ja": "on|off", "en": "on|off"},
 }
 
 

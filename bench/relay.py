@@ -1,9 +1,6 @@
-"""Relay figures: latency and throughput through soudan, against Synapse's own floor.
+"""Relay latency and throughput through soudan, against Synapse's own floor; prints figures.
 
-    .venv/bin/python bench/relay.py [--cases 50] [--messages 10] [--backend sqlite|postgres]
-
-A real Synapse (pip package) and soudan in a temporary directory; one tenant, N clients and N
-operators, each operator holding one case. Prints figures; asserts nothing about timings.
+.venv/bin/python bench/relay.py [--cases 50] [--messages 10] [--backend sqlite|postgres]
 """
 
 from __future__ import annotations
@@ -19,7 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +24,7 @@ from typing import Any, TypeVar
 
 import aiohttp
 import asyncpg
-from nio import AsyncClient, LoginResponse, RoomCreateResponse, RoomSendResponse, SyncResponse
+from nio import AsyncClient, LoginResponse, RoomSendResponse, SyncResponse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -109,39 +106,42 @@ async def login(hs_url: str, user_id: str, password: str) -> Peer:
 class Phase:
     name: str
     expected: int
-    latencies: list[float]  # ms
     seconds: float  # first send to last receipt
-    sends: list[tuple[str, str]]  # (source event, target room)
+    done: list[tuple[str, str, float, float]]  # (source event, target room, sent, received)
+
+    @property
+    def latencies(self) -> list[float]:
+        return [(received - sent) * 1000 for _, _, sent, received in self.done]
 
 
 async def run_phase(name: str, routes: list[Route], m: int) -> Phase:
     """Every sender sends M messages back to back, all routes at once."""
-    sends: list[tuple[str, str]] = []
-    wanted: list[tuple[Peer, str]] = []
+    sent: list[tuple[Peer, str, str, str]] = []  # receiver, message id, event, target room
 
     async def talk(i: int, sender: Peer, room: str, receiver: Peer, target: str) -> None:
         for j in range(m):
             mid = f"{name[0]}{i}.{j}.{secrets.token_hex(3)}"
-            wanted.append((receiver, mid))
-            sends.append((await sender.send(room, f"bench {mid} {time.time():.6f}"), target))
+            event_id = await sender.send(room, f"bench {mid} {time.time():.6f}")
+            sent.append((receiver, mid, event_id, target))
 
     start = time.time()
     await asyncio.gather(*(talk(i, *route) for i, route in enumerate(routes)))
-    try:
-        await until(lambda: all(mid in p.got for p, mid in wanted) or None, timeout=120)
-    except TimeoutError:
-        pass  # reported as fewer received than sent
-    done = [p.got[mid] for p, mid in wanted if mid in p.got]
-    seconds = max((r for _, r in done), default=start) - start
-    return Phase(name, len(wanted), [(r - s) * 1000 for s, r in done], seconds, sends)
+    with suppress(TimeoutError):  # then reported as fewer received than sent
+        await until(lambda: all(mid in p.got for p, mid, _, _ in sent) or None, timeout=120)
+    done = [(e, t, *p.got[mid]) for p, mid, e, t in sent if mid in p.got]
+    seconds = max((r for _, _, _, r in done), default=start) - start
+    return Phase(name, len(sent), seconds, done)
 
 
 async def setup(
-    hs: Homeserver, soudan: Soudan, secret: str, n: int
+    hs: Homeserver, soudan: Soudan, secret: str, n: int, marks: dict[str, float]
 ) -> tuple[list[Peer], list[Route], list[Route], list[Route]]:
     """Tenant, clients, operators holding one case each, plain pairs; all peers syncing."""
     api, headers = f"{soudan.url}/_soudan/provision/v1", {"Authorization": f"Bearer {secret}"}
-    gate = asyncio.Semaphore(8)
+    gate, start = asyncio.Semaphore(8), time.monotonic()
+
+    def mark(label: str) -> None:
+        marks[label] = time.monotonic() - start - sum(marks.values())
 
     async def post(session: aiohttp.ClientSession, path: str, body: Any) -> Any:
         async with gate, session.post(api + path, json=body, headers=headers) as response:
@@ -159,18 +159,22 @@ async def setup(
         rooms = (await post(s, "/tenants", body))["rooms"]
         made = [post(s, f"/tenants/{slug}/clients", {"nickname": f"C{i}"}) for i in range(n)]
         accounts = [(a["user_id"], a["password"]) for a in await asyncio.gather(*made)]
+        mark("clients")
         staff = await asyncio.gather(*(register("op") for _ in range(n)))
         for user_id, _ in staff:  # one by one: each is checked against the seat limit
             await post(s, f"/tenants/{slug}/operators", {"user_id": user_id})
     plain = await asyncio.gather(*(register("plain") for _ in range(2 * n)))
+    mark("operators+plain users")
     peers = await asyncio.gather(*(login(hs.url, u, p) for u, p in accounts + staff + plain))
     clients, operators, senders, receivers = (peers[i * n : (i + 1) * n] for i in range(4))
     await asyncio.gather(*(op.client.join(rooms["staff"]) for op in operators))
     joined = await asyncio.gather(*(c.client.joined_rooms() for c in clients))
     client_rooms = [str(j.rooms[0]) for j in joined]  # type: ignore[union-attr]
+    mark("logins")
     for i, (client, room) in enumerate(zip(clients, client_rooms, strict=True), 1):
         await client.send(room, f"hello {i}")  # opens case #i
         await until(lambda i=i: operators[0].seen(rooms["staff"], f"Case #{i} ("))
+    mark("opening")
 
     async def take(number: int, op: Peer) -> str:
         await op.send(rooms["staff"], f"!take {number}")
@@ -181,21 +185,19 @@ async def setup(
         return case_room
 
     case_rooms = await asyncio.gather(*(take(i, op) for i, op in enumerate(operators, 1)))
+    mark("taking")
 
     async def pair(a: Peer, b: Peer) -> str:
-        created = await a.client.room_create(invite=[b.user_id])
-        assert isinstance(created, RoomCreateResponse), created
-        await b.client.join(created.room_id)
-        return str(created.room_id)
+        room_id = (await a.client.room_create(invite=[b.user_id])).room_id  # type: ignore[union-attr]
+        await b.client.join(room_id)
+        return str(room_id)
 
     plain_rooms = await asyncio.gather(*(pair(*ab) for ab in zip(senders, receivers, strict=True)))
+    mark("plain rooms")
     cases = list(zip(clients, client_rooms, operators, case_rooms, strict=True))
-    return (
-        peers,
-        [(a, r, b, r) for a, b, r in zip(senders, receivers, plain_rooms, strict=True)],
-        [(c, cr, o, kr) for c, cr, o, kr in cases],
-        [(o, kr, c, cr) for c, cr, o, kr in cases],
-    )
+    direct = [(a, r, b, r) for a, b, r in zip(senders, receivers, plain_rooms, strict=True)]
+    to_client = [(o, k, c, r) for c, r, o, k in cases]
+    return peers, direct, [(c, r, o, k) for c, r, o, k in cases], to_client
 
 
 def pct(values: list[float], q: float) -> float:
@@ -218,10 +220,8 @@ def _stamp(text: str) -> float:
     return datetime.strptime(text, "%Y-%m-%d %H:%M:%S,%f").timestamp()
 
 
-async def soudan_times(
-    log: str, db_url: str, sends: list[tuple[str, str]]
-) -> tuple[list[float], list[float]]:
-    """Per relayed event, in ms: (transaction arrival → inbox commit, commit → send issued)."""
+async def soudan_times(log: str, db_url: str, phase: Phase) -> list[list[float]]:
+    """Per relayed message, ms: sent → soudan has it → committed → copy sent → received."""
     commits: dict[str, float] = {}
     issued: dict[str, float] = {}
     for line in log.splitlines():
@@ -229,30 +229,26 @@ async def soudan_times(
             commits[match.group(2)] = _stamp(match.group(1))
         elif (match := SEND.match(line)) and match.group(2) not in issued:
             issued[match.group(2)] = _stamp(match.group(1))
-    arrived = {
-        e: int(at) for e, at in await fetch(db_url, "SELECT event_id, received_at FROM inbox")
-    }
-    txns: dict[int, list[str]] = {}
-    for txn, at in await fetch(db_url, "SELECT txn_id, received_at FROM as_transaction"):
-        txns.setdefault(int(at), []).append(str(txn))
-    to_commit: list[float] = []
-    to_send: list[float] = []
-    for event_id, target in sends:
-        at = arrived.get(event_id, -1)
-        candidates = [t for t in txns.get(at, []) if t in commits]
+    sql = "SELECT event_id, received_at, txn_id FROM inbox JOIN as_transaction USING (received_at)"
+    txns: dict[str, list[tuple[float, str]]] = {}
+    for event_id, at, txn in await fetch(db_url, sql):
+        if str(txn) in commits:
+            txns.setdefault(event_id, []).append((int(at) / 1000, str(txn)))
+    segments: list[list[float]] = [[], [], [], []]
+    for event_id, target, sent, received in phase.done:
         send = issued.get(txn_for(event_id, target))  # type: ignore[arg-type]
-        if len(candidates) == 1 and send is not None:  # same-millisecond transactions: skipped
-            commit = commits[candidates[0]]
-            to_commit.append(commit * 1000 - at)
-            to_send.append((send - commit) * 1000)
-    return to_commit, to_send
+        if len(txns.get(event_id, [])) == 1 and send:  # same-millisecond transactions: skipped
+            at, txn = txns[event_id][0]
+            points = [sent, at, commits[txn], send, received]
+            for segment, start, end in zip(segments, points, points[1:], strict=False):
+                segment.append((end - start) * 1000)
+    return segments
 
 
 async def bench(hs: Homeserver, soudan: Soudan, secret: str, n: int, m: int) -> list[str]:
-    start = time.monotonic()
-    peers, direct, to_operator, to_client = await setup(hs, soudan, secret, n)
+    marks: dict[str, float] = {}
+    peers, direct, to_operator, to_client = await setup(hs, soudan, secret, n, marks)
     try:
-        setup_s = time.monotonic() - start
         phases = [
             await run_phase("direct", direct, m),
             await run_phase("client→operator", to_operator, m),
@@ -266,34 +262,35 @@ async def bench(hs: Homeserver, soudan: Soudan, secret: str, n: int, m: int) -> 
             await peer.client.close()
     log = await asyncio.to_thread((soudan.directory / "soudan.log").read_text, errors="replace")
     lines = [
-        f"setup {setup_s:.1f} s: tenant, {n} clients (API), {n} operators, {n} cases taken, "
-        f"{n} plain pairs; every sender sends {m} messages back to back, all routes at once",
+        f"setup {sum(marks.values()):.1f} s: tenant + {n} clients via API, {n} operators, "
+        f"{n} cases opened and taken, {n} plain pairs ("
+        + ", ".join(f"{k} {v:.1f}" for k, v in marks.items())
+        + f"); every sender sends {m} messages back to back, all routes at once",
         f"{'path':<16}{'received':>10}{'p50 ms':>9}{'p95 ms':>9}{'msg/s':>8}{'p50/direct':>12}",
     ]
     base = pct(phases[0].latencies, 50)
     for ph in phases:
-        p50, p95 = pct(ph.latencies, 50), pct(ph.latencies, 95)
-        rate, got = len(ph.latencies) / max(ph.seconds, 1e-9), f"{len(ph.latencies)}/{ph.expected}"
-        lines.append(
-            f"{ph.name:<16}{got:>10}{p50:>9.1f}{p95:>9.1f}{rate:>8.0f}{p50 / base:>11.2f}x"
-        )
+        p50, p95, k = pct(ph.latencies, 50), pct(ph.latencies, 95), len(ph.latencies)
+        got, rate = f"{k}/{ph.expected}", f"{k / max(ph.seconds, 1e-9):.0f}"
+        lines.append(f"{ph.name:<16}{got:>10}{p50:>9.1f}{p95:>9.1f}{rate:>8}{p50 / base:>11.2f}x")
+    lines.append(
+        f"{'soudan path, p50/p95 ms':<24}{'matched':>8}{'sent→inbox':>13}{'→commit':>13}"
+        f"{'→copy sent':>13}{'→received':>13}"
+    )
     for ph in phases[1:]:
-        to_commit, to_send = await soudan_times(log, soudan.database_url, ph.sends)
-        for label, values in (("arrival→commit", to_commit), ("commit→send", to_send)):
-            lines.append(
-                f"soudan {ph.name:<16} {label:<15} n={len(values):<5} "
-                f"p50 {pct(values, 50):6.1f} ms  p95 {pct(values, 95):6.1f} ms"
-            )
-    warnings = len(re.findall(r"^\S+ \S+ WARNING ", log, re.M))
-    errors = len(re.findall(r"^\S+ \S+ (?:ERROR|CRITICAL) ", log, re.M))
-    lines += [
-        "soudan time per relayed event, from its DEBUG log (ms timestamps, so ±1 ms): inbox "
-        "received_at (transaction arrival) → that transaction's 'Transaction <id>: … kept' "
-        "line (logged after the commit) → mautrix 'req #: PUT …/send/…/<txn_for(event, "
-        "room)>' line (send issued)",
-        f"soudan.log: {warnings} warnings, {errors} errors",
+        segments = await soudan_times(log, soudan.database_url, ph)
+        cells = "".join(f"{f'{pct(v, 50):.0f}/{pct(v, 95):.0f}':>13}" for v in segments)
+        lines.append(f"{ph.name:<24}{len(segments[0]):>8}{cells}")
+    levels = re.findall(r"^\S+ \S+ (WARNING|ERROR|CRITICAL) ", log, re.M)
+    return [
+        *lines,
+        "soudan path: sent (timestamp in the body) → inbox.received_at (transaction arrives) "
+        "→ its 'Transaction <id>: … kept' DEBUG line (logged after the inbox commit) → mautrix "
+        "'req #: PUT …/send/…/<txn_for(event, room)>' DEBUG line (copy's send issued) → "
+        "receiver's sync; soudan's log timestamps are in ms, so ±1 ms",
+        f"soudan.log: {levels.count('WARNING')} warnings, {len(levels) - levels.count('WARNING')}"
+        " errors",
     ]
-    return lines
 
 
 def main() -> None:
@@ -340,10 +337,11 @@ def main() -> None:
 
     print(
         f"machine: {os.cpu_count()} cores, {platform.platform()}, Python "
-        f"{platform.python_version()}, Synapse {synapse_version}, soudan on {args.backend}"
+        f"{platform.python_version()}, Synapse {synapse_version}, soudan on {args.backend}\n"
+        f"Synapse + soudan start {started:.1f} s",
+        *lines,
+        sep="\n",
     )
-    print(f"Synapse + soudan start {started:.1f} s")
-    print("\n".join(lines))
 
 
 if __name__ == "__main__":

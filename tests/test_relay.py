@@ -243,3 +243,32 @@ async def test_neither_side_learns_the_other_id(stack: Stack, desk: Desk) -> Non
     # The other operator, not assigned, got nothing of the case.
     bystander_view = await _raw_sync(stack, bystander) + json.dumps(bystander.events)
     assert "secret matter" not in bystander_view and "I read you" not in bystander_view
+
+
+async def test_personal_persona_where_allowed(stack: Stack, desk: Desk) -> None:
+    client, room = desk.client, desk.client_room
+    operator = desk.operators[0]
+    staff = desk.tenant.staff_room
+    refused = await command(operator, staff, "!persona personal Sato")
+    assert refused.startswith("Personal personas are not allowed in this tenant")
+    assert await desk.tenant.command("!set-personas on") == (
+        "Operators may now answer under a personal persona."
+    )
+    assert await command(operator, staff, "!persona personal Sato") == (
+        "Clients now see you as “Sato”."
+    )
+    await client.send_text(room, "hello")
+    case_room = await _take(desk, operator, 1)
+    await operator.wait_for(_body(case_room, "hello"))
+    await operator.send_text(case_room, "Sato here")
+    answer = await client.wait_for(_body(room, "Sato here"))
+    persona = answer["sender"]
+    assert persona.startswith("@_soudan_op_") and operator.user_id not in persona
+    profile = await client.client.get_displayname(persona)
+    assert profile.displayname == "Sato"
+    assert await command(operator, staff, "!persona official") == (
+        "Clients now see you as the official desk."
+    )
+    await operator.send_text(case_room, "desk again")
+    official = await client.wait_for(_body(room, "desk again"))
+    assert official["sender"].startswith("@_soudan_desk_")

@@ -187,3 +187,16 @@ async def set_preview(evt: CommandEvent) -> None:
     tenant.queue_preview = value == "on"
     await tenant.save()
     await evt.reply(evt.t(f"setting.preview_{value}"))
+
+
+@command("set-personas", Place.ADMIN, "settings")
+async def set_personas(evt: CommandEvent) -> None:
+    if len(evt.args) != 1:
+        raise UsageError
+    value = evt.arg(0).lower()
+    if value not in ("on", "off"):
+        raise Refusal("bad.on_off")
+    tenant = evt.the_tenant
+    tenant.personal_personas = value == "on"
+    await tenant.save()
+    await evt.reply(evt.t(f"setting.personas_{value}"))

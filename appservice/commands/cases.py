@@ -56,3 +56,17 @@ async def transfer(evt: CommandEvent) -> None:
         raise UsageError
     case = await _own_case(evt)
     await cases.transfer(evt.ctx, evt.the_tenant, case, evt.arg(0), reply_to=evt.event_id)
+
+
+@command("persona", Place.STAFF, "cases")
+async def persona(evt: CommandEvent) -> None:
+    if not evt.args:
+        raise UsageError
+    if evt.args == ["official"]:
+        await cases.set_persona(evt.ctx, evt.the_tenant, evt.sender, None)
+        await evt.reply(evt.t("persona.official"))
+        return
+    if evt.arg(0) != "personal" or len(evt.args) < 2:
+        raise UsageError
+    chosen = await cases.set_persona(evt.ctx, evt.the_tenant, evt.sender, evt.rest(1))
+    await evt.reply(evt.t("persona.personal", name=chosen.name if chosen else ""))

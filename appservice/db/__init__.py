@@ -5,7 +5,7 @@ from .case import Case, EventMap
 from .client import Client, Group
 from .inbox import Inbox
 from .misc import ApiToken, NoticeSent, Timer
-from .tenant import ADMIN, OPERATOR, Tenant
+from .tenant import ADMIN, OPERATOR, Persona, Tenant
 from .upgrade import upgrade_table
 
 
@@ -21,6 +21,7 @@ def init(db: Database) -> None:
         NoticeSent,
         Case,
         EventMap,
+        Persona,
     ):
         table.db = db
 
@@ -36,6 +37,7 @@ __all__ = [
     "Group",
     "Inbox",
     "NoticeSent",
+    "Persona",
     "Tenant",
     "Timer",
     "init",

@@ -10,7 +10,7 @@ ADMIN = "admin"
 OPERATOR = "operator"
 _COLUMNS = (
     "id, slug, name, preset, language, suspended_at, trial_ends_at, seat_limit, space_room, "
-    "admin_room, staff_room, created_at, greeting, queue_preview"
+    "admin_room, staff_room, created_at, greeting, queue_preview, personal_personas"
 )
 
 
@@ -32,6 +32,7 @@ class Tenant:
     created_at: int
     greeting: str | None = None
     queue_preview: bool = False
+    personal_personas: bool = False
 
     @classmethod
     def _from_row(cls, row: Any) -> Tenant | None:
@@ -39,6 +40,7 @@ class Tenant:
             return None
         values = dict(row)
         values["queue_preview"] = bool(values["queue_preview"])
+        values["personal_personas"] = bool(values["personal_personas"])
         return cls(**values)
 
     @property
@@ -91,8 +93,8 @@ class Tenant:
     async def save(self) -> None:
         await self.db.execute(
             "UPDATE tenant SET name=$2, suspended_at=$3, trial_ends_at=$4, seat_limit=$5, "
-            "space_room=$6, admin_room=$7, staff_room=$8, greeting=$9, queue_preview=$10 "
-            "WHERE id=$1",
+            "space_room=$6, admin_room=$7, staff_room=$8, greeting=$9, queue_preview=$10, "
+            "personal_personas=$11 WHERE id=$1",
             self.id,
             self.name,
             self.suspended_at,
@@ -103,6 +105,7 @@ class Tenant:
             self.staff_room,
             self.greeting,
             self.queue_preview,
+            self.personal_personas,
         )
 
     async def delete(self) -> None:
@@ -156,3 +159,42 @@ class Tenant:
             "SELECT tenant_id, role FROM tenant_member WHERE user_id=$1", user_id
         )
         return [(row["tenant_id"], row["role"]) for row in rows]
+
+
+@dataclass
+class Persona:
+    """An operator's personal persona: a ghost with a name of their choosing."""
+
+    db: ClassVar[Database]
+
+    tenant_id: int
+    user_id: UserID
+    ghost: str
+    name: str
+    active: bool
+
+    @classmethod
+    async def get(cls, tenant_id: int, user_id: UserID) -> Persona | None:
+        row = await cls.db.fetchrow(
+            "SELECT tenant_id, user_id, ghost, name, active FROM operator_persona "
+            "WHERE tenant_id=$1 AND user_id=$2",
+            tenant_id,
+            user_id,
+        )
+        if row is None:
+            return None
+        values = dict(row)
+        values["active"] = bool(values["active"])
+        return cls(**values)
+
+    async def save(self) -> None:
+        await self.db.execute(
+            "INSERT INTO operator_persona (tenant_id, user_id, ghost, name, active) "
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, user_id) "
+            "DO UPDATE SET name=$4, active=$5",
+            self.tenant_id,
+            self.user_id,
+            self.ghost,
+            self.name,
+            self.active,
+        )

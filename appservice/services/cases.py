@@ -13,13 +13,7 @@ from mautrix.types import EventID, EventType, RoomID, UserID
 from .. import relay
 from ..bot import send_notice, txn_for
 from ..context import Context
-from ..db import (
-    OPERATOR,
-    Case,
-    Client,
-    EventMap,
-    NoticeSent,
-)
+from ..db import OPERATOR, Case, Client, EventMap, NoticeSent, Persona
 from ..db.case import ASSIGNED, CLOSED, PENDING, WAITING
 from ..db.tenant import Tenant
 from ..i18n import Lang, t
@@ -179,6 +173,7 @@ async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[
     desk = ctx.desk(tenant.slug)
     event_type = raw["type"]
     if event_type == "m.room.redaction":
+        # The desk created the client's room, so it may redact any copy, whoever sent it.
         redacted = raw.get("redacts") or raw.get("content", {}).get("redacts")
         await relay.relay_redaction(desk, redacted, client.room_id)
         return
@@ -190,8 +185,9 @@ async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[
         return
     if event_type not in ("m.room.message", "m.reaction"):
         return
+    speaker = await _operator_voice(ctx, tenant, case, client)
     sent = await relay.relay(
-        desk,
+        speaker,
         case.id,
         case.case_room,
         EventID(raw["event_id"]),
@@ -203,6 +199,43 @@ async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[
     if sent and case.first_response_at is None and event_type == "m.room.message":
         case.first_response_at = ctx.clock.now_ms()
         await case.save()
+
+
+async def _operator_voice(ctx: Context, tenant: Tenant, case: Case, client: Client) -> IntentAPI:
+    """The desk (official persona), or the operator's own persona where both allow it."""
+    desk = ctx.desk(tenant.slug)
+    if not tenant.personal_personas or case.operator_id is None:
+        return desk
+    persona = await Persona.get(tenant.id, case.operator_id)
+    if persona is None or not persona.active or not client.room_id:
+        return desk
+    ghost = ctx.az.intent.user(UserID(ctx.config.ghost_mxid(persona.ghost)))
+    await ghost.ensure_registered()
+    await ghost.ensure_joined(client.room_id, bot=desk)
+    return ghost
+
+
+async def set_persona(
+    ctx: Context, tenant: Tenant, operator: UserID, name: str | None
+) -> Persona | None:
+    """A personal persona under ``name`` for the operator, or back to the official one."""
+    persona = await Persona.get(tenant.id, operator)
+    if name is None:
+        if persona is not None:
+            persona.active = False
+            await persona.save()
+        return None
+    if not tenant.personal_personas:
+        raise forbidden("persona.not_allowed")
+    name = validate.name(name, "name")
+    if persona is None:
+        persona = Persona(tenant.id, operator, f"op_{secrets.token_hex(6)}", name, True)
+    persona.name, persona.active = name, True
+    await persona.save()
+    ghost = ctx.az.intent.user(UserID(ctx.config.ghost_mxid(persona.ghost)))
+    await ghost.ensure_registered()
+    await ghost.set_displayname(name)
+    return persona
 
 
 # Operator actions
