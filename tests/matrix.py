@@ -21,12 +21,17 @@ class User:
     user_id: str
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     invites: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Typing and receipts, as (room, event type, the users or readers it names)
+    ephemeral: list[tuple[str, str, str]] = field(default_factory=list)
 
     async def sync(self, timeout_ms: int = 500) -> None:
         response = await self.client.sync(timeout=timeout_ms, full_state=False)
         if not isinstance(response, SyncResponse):
             raise AssertionError(f"sync failed: {response}")
         # Rooms the user was removed from arrive under "leave", with the removal itself.
+        for room_id, room in response.rooms.join.items():
+            for edu in room.ephemeral:
+                self.ephemeral.append((room_id, type(edu).__name__, repr(edu)))
         for rooms in (response.rooms.join, response.rooms.leave):
             for room_id, room in rooms.items():
                 for event in room.timeline.events:

@@ -227,13 +227,23 @@ async def test_neither_side_learns_the_other_id(stack: Stack, desk: Desk) -> Non
     await client.client.room_read_markers(room, answer["event_id"], answer["event_id"])
     await settle(operator, 1.5)
     await settle(client, 1.5)
+    # Typing and read receipts crossed over, voiced by the ghosts.
+    ghost, desk_ghost = message["sender"], answer["sender"]
+    assert any(r == case_room and "Typing" in k and ghost in v for r, k, v in operator.ephemeral)
+    assert any(r == room and "Typing" in k and desk_ghost in v for r, k, v in client.ephemeral)
+    assert any(r == room and "Receipt" in k and desk_ghost in v for r, k, v in client.ephemeral)
+    assert any(r == case_room and "Receipt" in k and ghost in v for r, k, v in operator.ephemeral)
     # Everything each side's client received: the incremental syncs during the conversation
     # (typing and receipts included) and one full sync of all state and history at the end.
-    operator_view = await _raw_sync(stack, operator) + json.dumps(operator.events)
+    operator_view = (
+        await _raw_sync(stack, operator)
+        + json.dumps(operator.events)
+        + json.dumps(operator.ephemeral)
+    )
     client_view = await _raw_sync(stack, client)
     assert client.user_id not in operator_view
     assert "secret matter" in operator_view  # the scan saw the conversation
-    assert operator.user_id not in client_view + json.dumps(client.events)
+    assert operator.user_id not in client_view + json.dumps(client.events + client.ephemeral)
     assert "I read you" in client_view
     members = await operator.client.joined_members(case_room)
     assert client.user_id not in {m.user_id for m in members.members}
