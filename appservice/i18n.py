@@ -701,6 +701,197 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Whether operators may use personal personas",
     },
     "cmd.set-personas.args": {"ja": "on|off", "en": "on|off"},
+    "routing.out_of_hours": {
+        "ja": "ただいま受付時間外です。いただいたメッセージは、受付開始後に担当者が確認します。",
+        "en": "We are closed at the moment. Your message will be read when we open.",
+    },
+    "routing.absent": {
+        "ja": "ただいま対応できる担当者がいません。メッセージはお問い合わせとしてお預かりし、担当者が戻りしだいお返事します。",
+        "en": "Nobody can answer right now. Your message is kept as an inquiry and someone will answer as soon as they are back.",
+    },
+    "routing.halt": {
+        "ja": "現在このサービスは一時停止しています。再開までメッセージは担当者に届きません。",
+        "en": "This service is paused at the moment; messages do not reach anyone until it resumes.",
+    },
+    "routing.apology": {
+        "ja": "3日間お返事できず、申し訳ありません。掲示板への投稿、お電話、または窓口での相談もご利用ください。このご相談はいったん終了します。",
+        "en": "We are sorry that nobody could answer within three days. Please try the board, the phone line or an in-person visit. This request is now closed.",
+    },
+    "routing.expired": {
+        "ja": "相談 #{number} は3日間担当者が決まらなかったため、お詫びを送って終了しました。",
+        "en": "Case #{number} waited three days without an operator; the client got the apology and it is closed.",
+    },
+    "routing.halted_operator": {
+        "ja": "このテナントは一時停止中です。再開までメッセージは相談者に届きません。",
+        "en": "This tenant is halted; messages do not reach the client until it resumes.",
+    },
+    "routing.halted_notice": {
+        "ja": "このテナントを一時停止しました。再開するまで、どちらの方向にも中継しません。",
+        "en": "This tenant is halted: nothing is relayed in either direction until it resumes.",
+    },
+    "routing.unhalted_notice": {
+        "ja": "一時停止を解除しました。中継を再開します。",
+        "en": "The halt is lifted; relaying resumes.",
+    },
+    "routing.halted_done": {"ja": "「{slug}」を一時停止しました。", "en": "Halted “{slug}”."},
+    "routing.unhalted_done": {
+        "ja": "「{slug}」の一時停止を解除しました。",
+        "en": "Lifted the halt of “{slug}”.",
+    },
+    "routing.already_halted": {
+        "ja": "すでに一時停止中です。",
+        "en": "The tenant is halted already.",
+    },
+    "routing.not_halted": {"ja": "一時停止していません。", "en": "The tenant is not halted."},
+    "routing.state_open": {"ja": "現在受付中です。", "en": "Open now."},
+    "routing.state_closed": {
+        "ja": "受付時間外です（{when} から受付）。",
+        "en": "Closed until {when}.",
+    },
+    "routing.state_closed_indefinitely": {
+        "ja": "受付時間が設定されていません（休止中）。",
+        "en": "Closed: no opening hours are set.",
+    },
+    "routing.state_halted": {"ja": "一時停止中です。", "en": "Halted."},
+    "routing.timezone": {"ja": "タイムゾーン: {zone}", "en": "Time zone: {zone}"},
+    "routing.always_open": {
+        "ja": "受付時間の設定なし（常時受付）",
+        "en": "No hours set: always open",
+    },
+    "routing.closed_dates": {"ja": "休業日: {dates}", "en": "Closed on: {dates}"},
+    "routing.text_set": {
+        "ja": "「{kind}」の文面を設定しました。",
+        "en": "The “{kind}” text is set.",
+    },
+    "routing.bad_text_kind": {
+        "ja": "「{value}」という文面はありません（{options}）。",
+        "en": "There is no text “{value}” (choose {options}).",
+    },
+    "routing.mode_set": {
+        "ja": "割り当て: {mode}、1人あたりの上限: {limit} 件",
+        "en": "Assignment: {mode}, at most {limit} open cases per operator",
+    },
+    "routing.bad_mode": {
+        "ja": "割り当ては manual か auto です（「{value}」）。",
+        "en": "The mode is manual or auto, not “{value}”.",
+    },
+    "routing.bad_status": {
+        "ja": "状態は online、break、offline のいずれかです（「{value}」）。",
+        "en": "The status is online, break or offline, not “{value}”.",
+    },
+    "routing.status_line": {
+        "ja": "{user_id}: {status}（担当中 {load} 件）",
+        "en": "{user_id}: {status} ({load} open)",
+    },
+    "routing.s.online": {"ja": "対応可", "en": "online"},
+    "routing.s.break": {"ja": "休憩中", "en": "on a break"},
+    "routing.s.offline": {"ja": "オフライン", "en": "offline"},
+    "routing.nominations_on": {
+        "ja": "指名を受け付けます。3日間操作がないと自動で受付を止めます。",
+        "en": "You accept nominations now. After three days without activity this turns itself off.",
+    },
+    "routing.nominations_off": {
+        "ja": "指名の受付を止めました。",
+        "en": "You no longer accept nominations.",
+    },
+    "routing.nominations_expired": {
+        "ja": "{user_id} さん、3日間操作がなかったため、指名の受付を止めました。",
+        "en": "{user_id}: three days without activity, so your nominations are turned off.",
+    },
+    "routing.profile_first": {
+        "ja": "先に !profile で表示名と紹介文を設定してください。",
+        "en": "Set your public name and text with !profile first.",
+    },
+    "routing.profile_set": {"ja": "プロフィールを設定しました。", "en": "Your profile is set."},
+    "routing.nobody_nominable": {
+        "ja": "いま指名を受け付けている担当者はいません。",
+        "en": "Nobody accepts nominations at the moment.",
+    },
+    "routing.nominable_header": {
+        "ja": "指名できる担当者（!nominate 番号 で指名）:",
+        "en": "You can nominate (send !nominate <number>):",
+    },
+    "routing.nominated": {
+        "ja": "{name} さんを指名しました。この相談は {name} さんが担当します。",
+        "en": "You nominated {name}; they will handle your conversation.",
+    },
+    "routing.already_assigned": {
+        "ja": "いまのご相談にはすでに担当者がいます。",
+        "en": "Your current conversation has someone already.",
+    },
+    "hours.bad_range": {
+        "ja": "「{value}」は時間帯ではありません（例: 09:00-12:00,13:00-17:00 または closed）。",
+        "en": "“{value}” is not a time range (such as 09:00-12:00,13:00-17:00, or closed).",
+    },
+    "hours.bad_time": {
+        "ja": "「{value}」にありえない時刻があります。",
+        "en": "“{value}” has an impossible time.",
+    },
+    "hours.end_before_start": {
+        "ja": "「{value}」は終わりが始まりより前です（日付をまたぐ時間帯は2日に分けてください）。",
+        "en": "“{value}” ends before it starts (split a range across midnight over two days).",
+    },
+    "hours.overlap": {
+        "ja": "時間帯が重なっています: {value}",
+        "en": "The ranges overlap: {value}",
+    },
+    "hours.bad_zone": {
+        "ja": "「{value}」というタイムゾーンはありません。",
+        "en": "There is no time zone “{value}”.",
+    },
+    "hours.bad_day": {
+        "ja": "「{value}」は曜日ではありません（mon〜sun）。",
+        "en": "“{value}” is not a weekday (mon to sun).",
+    },
+    "help.section.routing": {"ja": "割り当て", "en": "Routing"},
+    "help.section.hours": {"ja": "受付時間と停止", "en": "Hours and halting"},
+    "cmd.status": {
+        "ja": "自分の状態を設定し、全員の状態を表示します",
+        "en": "Set your status and show everyone's",
+    },
+    "cmd.status.args": {"ja": "[online|break|offline]", "en": "[online|break|offline]"},
+    "cmd.nominations": {"ja": "指名を受け付けるかどうか", "en": "Whether you accept nominations"},
+    "cmd.nominations.args": {"ja": "on|off", "en": "on|off"},
+    "cmd.profile": {
+        "ja": "指名の一覧に出る表示名と紹介文",
+        "en": "Your public name and text in the nomination list",
+    },
+    "cmd.profile.args": {"ja": "<表示名> | <紹介文>", "en": "<name> | <text>"},
+    "cmd.hours": {
+        "ja": "受付時間と現在の状態",
+        "en": "Show the hours and whether the desk is open now",
+    },
+    "cmd.set-hours": {
+        "ja": "曜日ごとの受付時間を設定します",
+        "en": "Set one weekday's opening hours",
+    },
+    "cmd.set-hours.args": {
+        "ja": "<mon..sun> <09:00-12:00,13:00-17:00|closed>",
+        "en": "<mon..sun> <09:00-12:00,13:00-17:00|closed>",
+    },
+    "cmd.set-timezone": {"ja": "タイムゾーンを設定します", "en": "Set the time zone"},
+    "cmd.set-timezone.args": {"ja": "<例: Asia/Tokyo>", "en": "<such as Asia/Tokyo>"},
+    "cmd.closed-date": {"ja": "休業日を追加・削除します", "en": "Add or remove a closed date"},
+    "cmd.closed-date.args": {"ja": "add|remove <YYYY-MM-DD>", "en": "add|remove <YYYY-MM-DD>"},
+    "cmd.set-text": {"ja": "お知らせの文面を設定します", "en": "Set the wording of a notice"},
+    "cmd.set-text.args": {
+        "ja": "out_of_hours|absent|halt|apology <文>",
+        "en": "out_of_hours|absent|halt|apology <text>",
+    },
+    "cmd.set-mode": {
+        "ja": "割り当て方法と1人あたりの上限",
+        "en": "How cases are assigned, and the per-operator limit",
+    },
+    "cmd.set-mode.args": {"ja": "manual|auto [上限]", "en": "manual|auto [limit]"},
+    "cmd.halt": {
+        "ja": "すぐに一時停止します（中継を止めます）",
+        "en": "Halt at once (nothing is relayed)",
+    },
+    "cmd.unhalt": {"ja": "一時停止を解除します", "en": "Lift the halt"},
+    "cmd.halt-tenant": {"ja": "テナントを一時停止します", "en": "Halt a tenant"},
+    "cmd.halt-tenant.args": {"ja": "<スラッグ>", "en": "<slug>"},
+    "cmd.unhalt-tenant": {"ja": "テナントの一時停止を解除します", "en": "Lift a tenant's halt"},
+    "cmd.unhalt-tenant.args": {"ja": "<スラッグ>", "en": "<slug>"},
 }
 
 

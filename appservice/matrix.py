@@ -23,7 +23,7 @@ from .context import Context
 from .db import ADMIN, OPERATOR, BotRoom, Case, Client, EventMap, NoticeSent, Tenant
 from .db.case import ASSIGNED
 from .i18n import Lang, t
-from .services import cases
+from .services import cases, routing
 
 log = logging.getLogger("soudan.matrix")
 
@@ -81,6 +81,7 @@ class MatrixHandler:
                 if await NoticeSent.claim(case.case_room, "closed", str(case.closed_at)):
                     await self.ctx.bot.notice(case.case_room, t(_lang(tenant), "case.closed_here"))
             return
+        await routing.touch(self.ctx, tenant, sender)
         await cases.on_operator_event(self.ctx, tenant, case, raw)
 
     async def _command(
@@ -169,7 +170,7 @@ class MatrixHandler:
         if case is None or client is None or case.status != ASSIGNED or not case.case_room:
             return None
         tenant = await Tenant.get(case.tenant_id)
-        if tenant is None or tenant.suspended or not client.room_id:
+        if tenant is None or tenant.suspended or tenant.halted or not client.room_id:
             return None
         return case, client, tenant, from_client
 

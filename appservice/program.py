@@ -25,7 +25,7 @@ from .context import Context
 from .delivery import Dispatcher, SoudanAppService
 from .matrix import MatrixHandler
 from .scheduler import Scheduler
-from .services import tenants
+from .services import routing, tenants
 
 log = logging.getLogger("soudan")
 
@@ -154,7 +154,7 @@ class SoudanProgram(Program):
             scheduler=Scheduler(clock),
         )
         self.provisioning_ctx.append(self.ctx)
-        for kind, timer_handler in tenants.TIMER_HANDLERS.items():
+        for kind, timer_handler in {**tenants.TIMER_HANDLERS, **routing.TIMER_HANDLERS}.items():
             self.ctx.scheduler.on(kind, partial(timer_handler, self.ctx))
         handler = MatrixHandler(self.ctx)
         self.catchup = Catchup(self.ctx, stored=lambda: self.dispatcher.wake())

@@ -5,7 +5,7 @@ from .case import Case, EventMap
 from .client import Client, Group
 from .inbox import Inbox
 from .misc import ApiToken, NoticeSent, Timer
-from .tenant import ADMIN, OPERATOR, Persona, Tenant
+from .tenant import ADMIN, OPERATOR, OperatorState, Persona, Tenant
 from .upgrade import upgrade_table
 
 
@@ -22,6 +22,7 @@ def init(db: Database) -> None:
         Case,
         EventMap,
         Persona,
+        OperatorState,
     ):
         table.db = db
 
@@ -37,6 +38,7 @@ __all__ = [
     "Group",
     "Inbox",
     "NoticeSent",
+    "OperatorState",
     "Persona",
     "Tenant",
     "Timer",

@@ -13,7 +13,7 @@ EXPIRED = "expired"
 OPEN = (WAITING, ASSIGNED)
 _COLUMNS = (
     "id, tenant_id, client_id, number, status, operator_id, case_room, opened_at, assigned_at, "
-    "first_response_at, closed_at, rating, rating_poll"
+    "first_response_at, closed_at, rating, rating_poll, nominee, team, intake_poll"
 )
 
 
@@ -36,6 +36,9 @@ class Case:
     closed_at: int | None
     rating: int | None
     rating_poll: EventID | None
+    nominee: UserID | None = None
+    team: str | None = None
+    intake_poll: EventID | None = None
 
     @classmethod
     def _from_row(cls, row: Any) -> Case | None:
@@ -87,6 +90,33 @@ class Case:
         return [cls(**dict(row)) for row in rows]
 
     @classmethod
+    async def open_count(cls, tenant_id: int, operator: UserID) -> int:
+        return int(
+            await cls.db.fetchval(
+                "SELECT COUNT(*) FROM consult_case WHERE tenant_id=$1 AND operator_id=$2 "
+                "AND status='assigned'",
+                tenant_id,
+                operator,
+            )
+        )
+
+    @classmethod
+    async def last_operator_of(cls, client_id: int) -> UserID | None:
+        """Who handled the client's most recent case that had someone (for sticky routing)."""
+        found = await cls.db.fetchval(
+            "SELECT operator_id FROM consult_case WHERE client_id=$1 AND operator_id IS NOT NULL "
+            "AND status IN ('closed', 'assigned') ORDER BY id DESC LIMIT 1",
+            client_id,
+        )
+        return UserID(found) if found else None
+
+    @classmethod
+    async def get(cls, case_id: int) -> Case | None:
+        return cls._from_row(
+            await cls.db.fetchrow(f"SELECT {_COLUMNS} FROM consult_case WHERE id=$1", case_id)
+        )
+
+    @classmethod
     async def waiting(cls, tenant_id: int) -> list[Case]:
         rows = await cls.db.fetch(
             f"SELECT {_COLUMNS} FROM consult_case WHERE tenant_id=$1 AND status='waiting' "
@@ -118,7 +148,8 @@ class Case:
     async def save(self) -> None:
         await self.db.execute(
             "UPDATE consult_case SET status=$2, operator_id=$3, case_room=$4, assigned_at=$5, "
-            "first_response_at=$6, closed_at=$7, rating=$8, rating_poll=$9 WHERE id=$1",
+            "first_response_at=$6, closed_at=$7, rating=$8, rating_poll=$9, nominee=$10, "
+            "team=$11, intake_poll=$12 WHERE id=$1",
             self.id,
             self.status,
             self.operator_id,
@@ -128,6 +159,9 @@ class Case:
             self.closed_at,
             self.rating,
             self.rating_poll,
+            self.nominee,
+            self.team,
+            self.intake_poll,
         )
 
 

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import json
 from typing import Any, ClassVar
 
-from attr import dataclass
+from attr import Factory, dataclass
 from mautrix.types import RoomID, UserID
 from mautrix.util.async_db import Database
 
@@ -10,7 +11,8 @@ ADMIN = "admin"
 OPERATOR = "operator"
 _COLUMNS = (
     "id, slug, name, preset, language, suspended_at, trial_ends_at, seat_limit, space_room, "
-    "admin_room, staff_room, created_at, greeting, queue_preview, personal_personas"
+    "admin_room, staff_room, created_at, greeting, queue_preview, personal_personas, "
+    "assign_mode, max_open, timezone, hours, closed_dates, texts, halted_at, intake"
 )
 
 
@@ -33,6 +35,14 @@ class Tenant:
     greeting: str | None = None
     queue_preview: bool = False
     personal_personas: bool = False
+    assign_mode: str = "manual"
+    max_open: int = 5
+    timezone: str = "Asia/Tokyo"
+    hours: dict[str, list[list[str]]] | None = None
+    closed_dates: list[str] = Factory(list)
+    texts: dict[str, str] = Factory(dict)
+    halted_at: int | None = None
+    intake: dict[str, Any] | None = None
 
     @classmethod
     def _from_row(cls, row: Any) -> Tenant | None:
@@ -41,11 +51,17 @@ class Tenant:
         values = dict(row)
         values["queue_preview"] = bool(values["queue_preview"])
         values["personal_personas"] = bool(values["personal_personas"])
+        for key in ("hours", "closed_dates", "texts", "intake"):
+            values[key] = json.loads(values[key]) if values[key] is not None else None
         return cls(**values)
 
     @property
     def suspended(self) -> bool:
         return self.suspended_at is not None
+
+    @property
+    def halted(self) -> bool:
+        return self.halted_at is not None
 
     @classmethod
     async def get_by_slug(cls, slug: str) -> Tenant | None:
@@ -94,7 +110,8 @@ class Tenant:
         await self.db.execute(
             "UPDATE tenant SET name=$2, suspended_at=$3, trial_ends_at=$4, seat_limit=$5, "
             "space_room=$6, admin_room=$7, staff_room=$8, greeting=$9, queue_preview=$10, "
-            "personal_personas=$11 WHERE id=$1",
+            "personal_personas=$11, assign_mode=$12, max_open=$13, timezone=$14, hours=$15, "
+            "closed_dates=$16, texts=$17, halted_at=$18, intake=$19 WHERE id=$1",
             self.id,
             self.name,
             self.suspended_at,
@@ -106,6 +123,14 @@ class Tenant:
             self.greeting,
             self.queue_preview,
             self.personal_personas,
+            self.assign_mode,
+            self.max_open,
+            self.timezone,
+            None if self.hours is None else json.dumps(self.hours),
+            json.dumps(self.closed_dates),
+            json.dumps(self.texts, ensure_ascii=False),
+            self.halted_at,
+            None if self.intake is None else json.dumps(self.intake, ensure_ascii=False),
         )
 
     async def delete(self) -> None:
@@ -197,4 +222,79 @@ class Persona:
             self.ghost,
             self.name,
             self.active,
+        )
+
+
+@dataclass
+class OperatorState:
+    """Where an operator stands for routing: status, nominations, team, public profile."""
+
+    db: ClassVar[Database]
+
+    tenant_id: int
+    user_id: UserID
+    status: str = "offline"
+    nominations: bool = False
+    last_active: int = 0
+    team: str | None = None
+    profile_name: str | None = None
+    profile_text: str | None = None
+
+    _COLUMNS: ClassVar[str] = (
+        "tenant_id, user_id, status, nominations, last_active, team, profile_name, profile_text"
+    )
+
+    @classmethod
+    def _from_row(cls, row: Any) -> OperatorState:
+        values = dict(row)
+        values["nominations"] = bool(values["nominations"])
+        return cls(**values)
+
+    @classmethod
+    async def get(cls, tenant_id: int, user_id: UserID) -> OperatorState:
+        row = await cls.db.fetchrow(
+            f"SELECT {cls._COLUMNS} FROM operator_state WHERE tenant_id=$1 AND user_id=$2",
+            tenant_id,
+            user_id,
+        )
+        return cls._from_row(row) if row else cls(tenant_id, user_id)
+
+    @classmethod
+    async def all(cls, tenant_id: int) -> list[OperatorState]:
+        """The state of every current operator of the tenant (defaults where none is stored)."""
+        rows = await cls.db.fetch(
+            "SELECT m.user_id, s.status, s.nominations, s.last_active, s.team, s.profile_name, "
+            "s.profile_text FROM tenant_member m LEFT JOIN operator_state s "
+            "ON s.tenant_id=m.tenant_id AND s.user_id=m.user_id "
+            "WHERE m.tenant_id=$1 AND m.role='operator' ORDER BY m.added_at",
+            tenant_id,
+        )
+        return [
+            cls(
+                tenant_id=tenant_id,
+                user_id=UserID(row["user_id"]),
+                status=row["status"] or "offline",
+                nominations=bool(row["nominations"]),
+                last_active=row["last_active"] or 0,
+                team=row["team"],
+                profile_name=row["profile_name"],
+                profile_text=row["profile_text"],
+            )
+            for row in rows
+        ]
+
+    async def save(self) -> None:
+        await self.db.execute(
+            "INSERT INTO operator_state (tenant_id, user_id, status, nominations, last_active, "
+            "team, profile_name, profile_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+            "ON CONFLICT (tenant_id, user_id) DO UPDATE SET status=$3, nominations=$4, "
+            "last_active=$5, team=$6, profile_name=$7, profile_text=$8",
+            self.tenant_id,
+            self.user_id,
+            self.status,
+            self.nominations,
+            self.last_active,
+            self.team,
+            self.profile_name,
+            self.profile_text,
         )

@@ -19,7 +19,7 @@ from ..db.tenant import Tenant
 from ..i18n import Lang, t
 from ..rooms import create_room
 from . import validate
-from .errors import conflict, forbidden, not_found
+from .errors import Refusal, conflict, forbidden, not_found
 
 log = logging.getLogger("soudan.cases")
 
@@ -57,6 +57,42 @@ async def _next_seq(case: Case) -> int:
     return int(value)
 
 
+def routing():
+    # routing decides who takes a case and calls back into this module to assign it.
+    from . import routing as module
+
+    return module
+
+
+def routing_text(tenant: Tenant, kind: str) -> str:
+    return routing().text(tenant, kind)
+
+
+async def client_command(ctx: Context, tenant: Tenant, client: Client, body: str) -> str:
+    """The few commands a client has: the nomination list and nominating."""
+    lang = _lang(tenant)
+    parts = body[1:].split()
+    name = parts[0].lower() if parts else ""
+    try:
+        if name == "operators":
+            listed = await routing().nominable(tenant)
+            if not listed:
+                return t(lang, "routing.nobody_nominable")
+            lines = [t(lang, "routing.nominable_header")]
+            for number, state in enumerate(listed, start=1):
+                about = f" — {state.profile_text}" if state.profile_text else ""
+                lines.append(f"{number}. {state.profile_name}{about}")
+            return "\n".join(lines)
+        if name == "nominate":
+            if len(parts) != 2:
+                return t(lang, "help.usage", usage="!nominate <number>")
+            chosen = await routing().nominate(ctx, tenant, client, parts[1])
+            return t(lang, "routing.nominated", name=chosen.profile_name)
+    except Refusal as refusal:
+        return refusal.text(lang)
+    return t(lang, "refuse.client_commands")
+
+
 # The client's side
 
 
@@ -69,6 +105,10 @@ async def on_client_event(
         # Said once per suspension, not on every line.
         if await NoticeSent.claim(room_id, "suspended", str(tenant.suspended_at)):
             await send_notice(desk, room_id, t(_lang(tenant), "refuse.suspended_client"))
+        return
+    if tenant.halted:
+        if await NoticeSent.claim(room_id, "halt", str(tenant.halted_at)):
+            await send_notice(desk, room_id, routing_text(tenant, "halt"))
         return
     event_type = raw["type"]
     content = raw.get("content", {})
@@ -84,10 +124,11 @@ async def on_client_event(
         if content.get("msgtype") not in relay.RELAYED_MESSAGE_TYPES:
             return
         if str(content.get("body", "")).startswith("!"):
+            answer = await client_command(ctx, tenant, client, str(content["body"]))
             await send_notice(
                 desk,
                 room_id,
-                t(_lang(tenant), "refuse.client_commands"),
+                answer,
                 txn_id=txn_for(raw["event_id"], "client-command"),
                 reply_to=raw["event_id"],
             )
@@ -98,6 +139,9 @@ async def on_client_event(
         if event_type != "m.room.message" or "m.new_content" in content:
             return  # a reaction or edit of a closed case's message opens nothing
         case = await open_case(ctx, tenant, client, raw)
+        await _relay_client(ctx, tenant, client, case, raw)
+        await routing().case_opened(ctx, tenant, case)
+        return
     await _relay_client(ctx, tenant, client, case, raw)
 
 
@@ -169,6 +213,10 @@ async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[
     if tenant.suspended:
         if await NoticeSent.claim(case.case_room, "suspended", str(tenant.suspended_at)):
             await ctx.bot.notice(case.case_room, t(_lang(tenant), "case.suspended_operator"))
+        return
+    if tenant.halted:
+        if await NoticeSent.claim(case.case_room, "halt", str(tenant.halted_at)):
+            await ctx.bot.notice(case.case_room, t(_lang(tenant), "routing.halted_operator"))
         return
     desk = ctx.desk(tenant.slug)
     event_type = raw["type"]
@@ -405,6 +453,7 @@ async def close(ctx: Context, tenant: Tenant, case: Case) -> None:
     await case.save()
     if case.case_room:
         await ctx.bot.notice(case.case_room, t(lang, "case.closed_room", number=case.number))
+    await routing().route_waiting(ctx, tenant)  # the operator has room for another case
 
 
 async def _take_rating(ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]) -> bool:

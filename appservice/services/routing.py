@@ -1,0 +1,320 @@
+"""Who gets a waiting case, and when: status, hours, nomination, sticky, load, halt, expiry."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from mautrix.types import UserID
+
+from .. import hours
+from ..bot import send_notice
+from ..context import Context
+from ..db import Case, Client, NoticeSent, OperatorState, Tenant, Timer
+from ..db.case import EXPIRED, WAITING
+from ..i18n import Lang, t
+from . import cases, validate
+from .errors import Refusal, conflict, not_found
+from .tenants import parse_date
+
+log = logging.getLogger("soudan.routing")
+
+ONLINE, BREAK, OFFLINE = "online", "break", "offline"
+STATUSES = (ONLINE, BREAK, OFFLINE)
+EXPIRY_MS = 3 * 24 * 3600 * 1000
+NOMINATION_IDLE_MS = 3 * 24 * 3600 * 1000
+CASE_EXPIRY = "case_expiry"
+OPENING = "opening"
+NOMINATION_EXPIRY = "nomination_expiry"
+TEXT_KINDS = ("out_of_hours", "absent", "halt", "apology")
+
+
+def _lang(tenant: Tenant) -> Lang:
+    return tenant.language  # type: ignore[return-value]
+
+
+def text(tenant: Tenant, kind: str) -> str:
+    """The tenant's own wording of a notice, or the default in its language."""
+    return tenant.texts.get(kind) or t(_lang(tenant), f"routing.{kind}")
+
+
+async def _tell_client_once(
+    ctx: Context, tenant: Tenant, client: Client, kind: str, period: str
+) -> None:
+    if client.room_id and await NoticeSent.claim(client.room_id, kind, period):
+        await send_notice(ctx.desk(tenant.slug), client.room_id, text(tenant, kind))
+
+
+async def pick(ctx: Context, tenant: Tenant, case: Case, client: Client) -> UserID | None:
+    """The operator for the case now, or None (manual queue, or nobody can take it)."""
+    states = [s for s in await OperatorState.all(tenant.id) if s.status == ONLINE]
+    if case.team:
+        states = [s for s in states if s.team == case.team]
+    loads = {s.user_id: await Case.open_count(tenant.id, s.user_id) for s in states}
+    available = [s.user_id for s in states if loads[s.user_id] < tenant.max_open]
+    if case.nominee:
+        return case.nominee if case.nominee in available else None
+    sticky = await Case.last_operator_of(client.id)
+    if sticky in available:
+        return sticky
+    if tenant.assign_mode == "auto" and available:
+        return min(available, key=lambda user: (loads[user], available.index(user)))
+    return None
+
+
+async def route(ctx: Context, tenant: Tenant, case: Case) -> None:
+    """Give the case to someone if the rules say so; otherwise tell the client why it waits."""
+    if case.status != WAITING or tenant.suspended or tenant.halted:
+        return
+    client = await Client.get(case.client_id)
+    if client is None:
+        return
+    tz = hours.zone(tenant.timezone)
+    now = ctx.clock.now_ms()
+    if not hours.is_open(tenant.hours, tenant.closed_dates, tz, now):
+        opening = hours.next_opening(tenant.hours, tenant.closed_dates, tz, now)
+        await _tell_client_once(ctx, tenant, client, "out_of_hours", str(opening))
+        if opening is not None:
+            await _schedule_opening(ctx, tenant, opening)
+        return
+    if case.intake_poll and case.team is None:
+        return  # waits for the client's answer to the intake question
+    operator = await pick(ctx, tenant, case, client)
+    if operator is not None:
+        await cases.assign(ctx, tenant, case, operator)
+        return
+    online = [s for s in await OperatorState.all(tenant.id) if s.status == ONLINE]
+    if case.nominee or not online or tenant.assign_mode == "auto":
+        # Nobody who may take it is free: one notice per case, and it waits as an inquiry.
+        await _tell_client_once(ctx, tenant, client, "absent", f"case-{case.id}")
+
+
+async def route_waiting(ctx: Context, tenant: Tenant) -> None:
+    for case in await Case.waiting(tenant.id):
+        await route(ctx, tenant, case)
+
+
+async def _schedule_opening(ctx: Context, tenant: Tenant, at: int) -> None:
+    for timer in await Timer.pending(OPENING):
+        if timer.payload == {"tenant": tenant.id, "at": at}:
+            return
+    await ctx.scheduler.add(OPENING, at, {"tenant": tenant.id, "at": at})
+
+
+async def on_opening(ctx: Context, timer: Timer) -> None:
+    tenant = await Tenant.get(timer.payload["tenant"])
+    if tenant:
+        await route_waiting(ctx, tenant)
+
+
+async def case_opened(ctx: Context, tenant: Tenant, case: Case) -> None:
+    await ctx.scheduler.add(CASE_EXPIRY, case.opened_at + EXPIRY_MS, {"case": case.id})
+    await route(ctx, tenant, case)
+
+
+async def on_case_expiry(ctx: Context, timer: Timer) -> None:
+    case = await Case.get(timer.payload["case"])
+    if case is None or case.status != WAITING:
+        return
+    tenant = await Tenant.get(case.tenant_id)
+    client = await Client.get(case.client_id)
+    if tenant is None or client is None:
+        return
+    case.status = EXPIRED
+    case.closed_at = ctx.clock.now_ms()
+    await case.save()
+    if client.room_id:
+        await send_notice(
+            ctx.desk(tenant.slug),
+            client.room_id,
+            text(tenant, "apology"),
+            txn_id=f"soudan-expiry-{case.id}",
+        )
+    if tenant.staff_room:
+        await ctx.bot.notice(
+            tenant.staff_room, t(_lang(tenant), "routing.expired", number=case.number)
+        )
+
+
+# Operators
+
+
+async def set_status(ctx: Context, tenant: Tenant, operator: UserID, status: str) -> None:
+    if status not in STATUSES:
+        raise Refusal("routing.bad_status", value=status[:20])
+    state = await OperatorState.get(tenant.id, operator)
+    state.status = status
+    state.last_active = ctx.clock.now_ms()
+    await state.save()
+    if status == ONLINE:
+        await route_waiting(ctx, tenant)
+
+
+async def touch(ctx: Context, tenant: Tenant, operator: UserID) -> None:
+    """Note that the operator did something (for the 3-day nomination rule)."""
+    state = await OperatorState.get(tenant.id, operator)
+    state.last_active = ctx.clock.now_ms()
+    await state.save()
+
+
+async def set_nominations(ctx: Context, tenant: Tenant, operator: UserID, on: bool) -> None:
+    state = await OperatorState.get(tenant.id, operator)
+    if on and not state.profile_name:
+        raise Refusal("routing.profile_first")
+    state.nominations = on
+    state.last_active = ctx.clock.now_ms()
+    await state.save()
+    if on:
+        await _schedule_nomination_check(ctx, state)
+
+
+async def _schedule_nomination_check(ctx: Context, state: OperatorState) -> None:
+    await ctx.scheduler.add(
+        NOMINATION_EXPIRY,
+        state.last_active + NOMINATION_IDLE_MS,
+        {"tenant": state.tenant_id, "user": state.user_id},
+    )
+
+
+async def on_nomination_expiry(ctx: Context, timer: Timer) -> None:
+    tenant = await Tenant.get(timer.payload["tenant"])
+    if tenant is None:
+        return
+    state = await OperatorState.get(tenant.id, UserID(timer.payload["user"]))
+    if not state.nominations:
+        return
+    if state.last_active + NOMINATION_IDLE_MS > ctx.clock.now_ms():
+        await _schedule_nomination_check(ctx, state)  # active since: look again later
+        return
+    state.nominations = False
+    await state.save()
+    if tenant.staff_room:
+        await ctx.bot.notice(
+            tenant.staff_room,
+            t(_lang(tenant), "routing.nominations_expired", user_id=state.user_id),
+        )
+
+
+async def set_profile(tenant: Tenant, operator: UserID, name: str, about: str) -> None:
+    state = await OperatorState.get(tenant.id, operator)
+    state.profile_name = validate.name(name, "profile name")
+    state.profile_text = validate.text(about, "profile text", 500) if about.strip() else ""
+    await state.save()
+
+
+async def nominable(tenant: Tenant) -> list[OperatorState]:
+    return [s for s in await OperatorState.all(tenant.id) if s.nominations and s.profile_name]
+
+
+async def nominate(ctx: Context, tenant: Tenant, client: Client, choice: object) -> OperatorState:
+    """The client picks an operator from the nomination list; their case goes to them."""
+    listed = await nominable(tenant)
+    number = validate.count(choice, low=1, high=max(len(listed), 1), what="number")
+    if not listed:
+        raise not_found("routing.nobody_nominable")
+    chosen = listed[number - 1]
+    case = await Case.open_for(client.id)
+    if case is None:
+        case = await Case.open_new(tenant.id, client.id, ctx.clock.now_ms())
+        case.nominee = chosen.user_id
+        await case.save()
+        await ctx.scheduler.add(CASE_EXPIRY, case.opened_at + EXPIRY_MS, {"case": case.id})
+    elif case.status != WAITING:
+        raise conflict("routing.already_assigned")
+    else:
+        case.nominee = chosen.user_id
+        await case.save()
+    await route(ctx, tenant, case)
+    return chosen
+
+
+# Tenant settings
+
+
+async def set_hours(tenant: Tenant, day: str, ranges: str) -> None:
+    day = day.lower()[:3]
+    if day not in hours.WEEKDAYS:
+        raise Refusal("hours.bad_day", value=day)
+    parsed = hours.parse_ranges(ranges)
+    table = dict(tenant.hours or {})
+    table[day] = parsed
+    tenant.hours = table
+    await tenant.save()
+
+
+async def set_timezone(tenant: Tenant, name: str) -> None:
+    hours.zone(name)
+    tenant.timezone = name
+    await tenant.save()
+
+
+async def set_closed_date(tenant: Tenant, day: str, closed: bool) -> None:
+    value = _date(day)
+    dates = set(tenant.closed_dates)
+    (dates.add if closed else dates.discard)(value)
+    tenant.closed_dates = sorted(dates)
+    await tenant.save()
+
+
+def _date(day: str) -> str:
+    return parse_date(day).isoformat()
+
+
+async def set_text(tenant: Tenant, kind: str, value: str) -> None:
+    if kind not in TEXT_KINDS:
+        raise Refusal("routing.bad_text_kind", value=kind[:20], options=", ".join(TEXT_KINDS))
+    tenant.texts = {**tenant.texts, kind: validate.text(value, "text", 2000)}
+    await tenant.save()
+
+
+async def set_mode(tenant: Tenant, mode: str, limit: object | None = None) -> None:
+    if mode not in ("manual", "auto"):
+        raise Refusal("routing.bad_mode", value=mode[:20])
+    tenant.assign_mode = mode
+    if limit is not None:
+        tenant.max_open = validate.count(limit, low=1, high=100, what="limit")
+    await tenant.save()
+
+
+async def halt(ctx: Context, tenant: Tenant) -> None:
+    if tenant.halted:
+        raise conflict("routing.already_halted")
+    tenant.halted_at = ctx.clock.now_ms()
+    await tenant.save()
+    for room in (tenant.admin_room, tenant.staff_room):
+        if room:
+            await ctx.bot.notice(room, t(_lang(tenant), "routing.halted_notice"))
+
+
+async def unhalt(ctx: Context, tenant: Tenant) -> None:
+    if not tenant.halted:
+        raise conflict("routing.not_halted")
+    tenant.halted_at = None
+    await tenant.save()
+    for room in (tenant.admin_room, tenant.staff_room):
+        if room:
+            await ctx.bot.notice(room, t(_lang(tenant), "routing.unhalted_notice"))
+    await route_waiting(ctx, tenant)
+
+
+def state_line(tenant: Tenant, now_ms: int) -> str:
+    """ "open now" or "closed until …" in the tenant's language and time zone."""
+    lang = _lang(tenant)
+    if tenant.halted:
+        return t(lang, "routing.state_halted")
+    tz = hours.zone(tenant.timezone)
+    if hours.is_open(tenant.hours, tenant.closed_dates, tz, now_ms):
+        return t(lang, "routing.state_open")
+    opening = hours.next_opening(tenant.hours, tenant.closed_dates, tz, now_ms)
+    if opening is None:
+        return t(lang, "routing.state_closed_indefinitely")
+    when = datetime.fromtimestamp(opening / 1000, tz).strftime("%Y-%m-%d %H:%M")
+    return t(lang, "routing.state_closed", when=when)
+
+
+TIMER_HANDLERS: dict[str, Any] = {
+    CASE_EXPIRY: on_case_expiry,
+    OPENING: on_opening,
+    NOMINATION_EXPIRY: on_nomination_expiry,
+}
