@@ -19,6 +19,8 @@ from collections.abc import Callable
 from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from appservice.bot import txn_for  # noqa: E402
 from appservice.testbed import Homeserver, Soudan, free_port  # noqa: E402
-from tests.pgserver import PostgresServer, find_or_start  # noqa: E402
+from tests.pgserver import find_or_start  # noqa: E402
 
 T = TypeVar("T")
 SERVER = "bench.test"
@@ -169,11 +171,11 @@ async def setup(
     clients, operators, senders, receivers = (peers[i * n : (i + 1) * n] for i in range(4))
     await asyncio.gather(*(op.client.join(rooms["staff"]) for op in operators))
     joined = await asyncio.gather(*(c.client.joined_rooms() for c in clients))
-    client_rooms = [str(j.rooms[0]) for j in joined]  # type: ignore[union-attr]
+    client_rooms = [str(j.rooms[0]) for j in joined]
     mark("logins")
     for i, (client, room) in enumerate(zip(clients, client_rooms, strict=True), 1):
         await client.send(room, f"hello {i}")  # opens case #i
-        await until(lambda i=i: operators[0].seen(rooms["staff"], f"Case #{i} ("))
+        await until(partial(operators[0].seen, rooms["staff"], f"Case #{i} ("))
     mark("opening")
 
     async def take(number: int, op: Peer) -> str:
@@ -188,7 +190,7 @@ async def setup(
     mark("taking")
 
     async def pair(a: Peer, b: Peer) -> str:
-        room_id = (await a.client.room_create(invite=[b.user_id])).room_id  # type: ignore[union-attr]
+        room_id = (await a.client.room_create(invite=[b.user_id])).room_id
         await b.client.join(room_id)
         return str(room_id)
 
@@ -236,7 +238,7 @@ async def soudan_times(log: str, db_url: str, phase: Phase) -> list[list[float]]
             txns.setdefault(event_id, []).append((int(at) / 1000, str(txn)))
     segments: list[list[float]] = [[], [], [], []]
     for event_id, target, sent, received in phase.done:
-        send = issued.get(txn_for(event_id, target))  # type: ignore[arg-type]
+        send = issued.get(txn_for(event_id, target))
         if len(txns.get(event_id, [])) == 1 and send:  # same-millisecond transactions: skipped
             at, txn = txns[event_id][0]
             points = [sent, at, commits[txn], send, received]
@@ -302,13 +304,9 @@ def main() -> None:
     os.environ["SOUDAN_LOG_LEVEL"] = "DEBUG"  # read by Soudan.write_config
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        pg: PostgresServer | None = None
-        pg_name = f"bench_{secrets.token_hex(4)}"
-        if args.backend == "postgres":
-            pg = find_or_start(str(root / "pg"))
-            db_url = pg.create_database(pg_name)
-        else:
-            db_url = f"sqlite:{root / 'soudan.db'}"
+        pg_name, load = f"bench_{secrets.token_hex(4)}", os.getloadavg()[0]
+        pg = find_or_start(str(root / "pg")) if args.backend == "postgres" else None
+        db_url = pg.create_database(pg_name) if pg else f"sqlite:{root / 'soudan.db'}"
         hs = Homeserver(root / "synapse", SERVER, free_port(), root / "reg.yaml", "c-", 4)
         admin = f"@admin:{SERVER}"
         soudan = Soudan(root / "soudan", free_port(), hs, db_url, [admin])
@@ -333,11 +331,10 @@ def main() -> None:
             if pg is not None:
                 pg.drop_database(pg_name)
                 pg.stop()
-    from synapse import __version__ as synapse_version
-
     print(
-        f"machine: {os.cpu_count()} cores, {platform.platform()}, Python "
-        f"{platform.python_version()}, Synapse {synapse_version}, soudan on {args.backend}\n"
+        f"machine: {os.cpu_count()} cores (load {load:.2f} before the run), Python "
+        f"{platform.python_version()}, Synapse {version('matrix-synapse')}, soudan on "
+        f"{args.backend}\n"
         f"Synapse + soudan start {started:.1f} s",
         *lines,
         sep="\n",

@@ -224,7 +224,9 @@ async def test_suspension_is_told_once(
 
 async def test_trial_ends_by_itself(stack: Stack, api: Api, users: OpenUser) -> None:
     tenant = await new_tenant(stack, api, users)
-    today = datetime.now(ZoneInfo(stack.config["platform.timezone"])).date()
+    clock = await api.ok("POST", "/debug/clock", {"advance_seconds": 0})  # soudan's "now"
+    zone = ZoneInfo(stack.config["platform.timezone"])
+    today = datetime.fromtimestamp(clock["now"] / 1000, zone).date()
     await api.ok("PUT", f"/tenants/{tenant.slug}/trial", {"last_day": today.isoformat()})
     assert (await api.ok("GET", f"/tenants/{tenant.slug}"))["suspended"] is False
     status, data = await api.call(

@@ -106,14 +106,16 @@ async def set_mode(evt: CommandEvent) -> None:
 async def halt(evt: CommandEvent) -> None:
     if evt.args:
         raise UsageError
-    await routing.halt(evt.ctx, evt.the_tenant)
+    await routing.halt(evt.ctx, evt.the_tenant, tell_admins=False)
+    await evt.reply(evt.t("routing.halted_notice"))
 
 
 @command("unhalt", Place.ADMIN, "hours")
 async def unhalt(evt: CommandEvent) -> None:
     if evt.args:
         raise UsageError
-    await routing.unhalt(evt.ctx, evt.the_tenant)
+    await routing.unhalt(evt.ctx, evt.the_tenant, tell_admins=False)
+    await evt.reply(evt.t("routing.unhalted_notice"))
 
 
 @command("halt-tenant", Place.CONTROL, "tenants")

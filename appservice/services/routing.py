@@ -277,24 +277,28 @@ async def set_mode(tenant: Tenant, mode: str, limit: object | None = None) -> No
     await tenant.save()
 
 
-async def halt(ctx: Context, tenant: Tenant) -> None:
+async def _tell_staff(ctx: Context, tenant: Tenant, key: str, admins_too: bool) -> None:
+    rooms = (tenant.admin_room, tenant.staff_room) if admins_too else (tenant.staff_room,)
+    for room in rooms:
+        if room:
+            await ctx.bot.notice(room, t(_lang(tenant), key))
+
+
+async def halt(ctx: Context, tenant: Tenant, *, tell_admins: bool = True) -> None:
+    """Stop relaying at once, both ways (an incident, a hijacked account)."""
     if tenant.halted:
         raise conflict("routing.already_halted")
     tenant.halted_at = ctx.clock.now_ms()
     await tenant.save()
-    for room in (tenant.admin_room, tenant.staff_room):
-        if room:
-            await ctx.bot.notice(room, t(_lang(tenant), "routing.halted_notice"))
+    await _tell_staff(ctx, tenant, "routing.halted_notice", tell_admins)
 
 
-async def unhalt(ctx: Context, tenant: Tenant) -> None:
+async def unhalt(ctx: Context, tenant: Tenant, *, tell_admins: bool = True) -> None:
     if not tenant.halted:
         raise conflict("routing.not_halted")
     tenant.halted_at = None
     await tenant.save()
-    for room in (tenant.admin_room, tenant.staff_room):
-        if room:
-            await ctx.bot.notice(room, t(_lang(tenant), "routing.unhalted_notice"))
+    await _tell_staff(ctx, tenant, "routing.unhalted_notice", tell_admins)
     await route_waiting(ctx, tenant)
 
 
