@@ -38,7 +38,6 @@ class Catchup:
         self._task: asyncio.Task | None = None
 
     def start(self) -> None:
-        self._soon.set()  # once at startup
         self._task = background_task.create(self._run())
 
     async def stop(self) -> None:

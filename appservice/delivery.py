@@ -142,9 +142,12 @@ class Dispatcher:
                     # What is pending at start was maybe half done before a crash.
                     self._left_over_until = await Inbox.last_pending_seq()
                 while batch := await Inbox.pending(self._last_seq):
+                    # Within a room, the homeserver's order: Synapse can deliver a retried
+                    # transaction after newer ones, and catch-up adds events late.
+                    batch.sort(key=lambda item: (item.room_id, _timestamp(item), item.seq))
                     for item in batch:
                         self._enqueue(item)
-                        self._last_seq = item.seq
+                        self._last_seq = max(self._last_seq, item.seq)
             except Exception:
                 log.exception("Could not read the inbox; retrying shortly")
                 await asyncio.sleep(1)
@@ -190,6 +193,11 @@ class Dispatcher:
                 maybe_sent.reset(token)
             await item.mark_done()
             return
+
+
+def _timestamp(item: Inbox) -> int:
+    value = item.raw.get("origin_server_ts")
+    return value if isinstance(value, int) else 0
 
 
 def _deserialize(raw: dict[str, Any]) -> Event:

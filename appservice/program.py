@@ -166,6 +166,14 @@ class SoudanProgram(Program):
         await self._wait_for_homeserver()
         await self.az.intent.ensure_registered()
         await self.az.intent.set_displayname(cfg["appservice.bot_displayname"])
+        # Read back the rooms of open cases before handling anything, so that what was missed
+        # while soudan was down is handled in the rooms' own order, not in arrival order.
+        try:
+            found = await self.catchup.run_once()
+            if found:
+                self.log.info("Catch-up at start found %d events not delivered yet", found)
+        except Exception:
+            self.log.exception("Catch-up at start failed")
         self.dispatcher.start()
         await self.ctx.bot.ensure_control_room()
         self.ctx.scheduler.start()

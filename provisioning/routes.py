@@ -157,7 +157,13 @@ async def advance_clock(request: web.Request) -> web.Response:
     if not ctx.config["debug.clock_control"]:
         raise Refusal("debug.disabled", status=403, errcode="M_FORBIDDEN")
     data = await body(request)
-    seconds = field(data, "advance_seconds")
+    if "to_ms" in data:
+        target = data["to_ms"]
+        if not isinstance(target, int) or isinstance(target, bool) or target < ctx.clock.now_ms():
+            raise Refusal("bad.number", what="to_ms", value=str(target)[:20])
+        seconds: Any = (target - ctx.clock.now_ms()) / 1000
+    else:
+        seconds = field(data, "advance_seconds")
     if (
         not isinstance(seconds, int | float)
         or isinstance(seconds, bool)
