@@ -892,6 +892,34 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "cmd.halt-tenant.args": {"ja": "<スラッグ>", "en": "<slug>"},
     "cmd.unhalt-tenant": {"ja": "テナントの一時停止を解除します", "en": "Lift a tenant's halt"},
     "cmd.unhalt-tenant.args": {"ja": "<スラッグ>", "en": "<slug>"},
+    "intake.format": {
+        "ja": "書き方: 質問 | 選択肢=チーム | 選択肢=チーム（選択肢は2つ以上）",
+        "en": "Write it as: question | answer=team | answer=team (two answers or more)",
+    },
+    "intake.fallback": {
+        "ja": "アンケートが表示されない場合は、番号だけを返信してください。",
+        "en": "If you cannot see the poll, reply with just the number.",
+    },
+    "intake.thanks": {
+        "ja": "ありがとうございます。担当者におつなぎします。",
+        "en": "Thank you. We are finding the right person for you.",
+    },
+    "intake.set": {"ja": "最初の質問を設定しました。", "en": "The intake question is set."},
+    "intake.cleared": {
+        "ja": "最初の質問をなくしました。",
+        "en": "The intake question is removed.",
+    },
+    "intake.team_set": {"ja": "{user_id} のチーム: {team}", "en": "{user_id} is in team: {team}"},
+    "cmd.set-intake": {
+        "ja": "相談の始めに送る質問と、答えごとの担当チーム",
+        "en": "The question asked when a case opens, and the team for each answer",
+    },
+    "cmd.set-intake.args": {
+        "ja": "<質問> | <選択肢>=<チーム> | … または none",
+        "en": "<question> | <answer>=<team> | … or none",
+    },
+    "cmd.set-team": {"ja": "オペレーターのチームを設定します", "en": "Put an operator in a team"},
+    "cmd.set-team.args": {"ja": "<ユーザーID> <チーム|none>", "en": "<user ID> <team|none>"},
 }
 
 

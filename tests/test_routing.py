@@ -277,3 +277,41 @@ async def test_bad_routing_input(stack: Stack, office: Office, users: OpenUser) 
     assert await command(office.operators[0], office.tenant.staff_room, "!status dancing") == (
         "The status is online, break or offline, not “dancing”."
     )
+
+
+async def test_intake_answer_picks_the_team(stack: Stack, office: Office, users: OpenUser) -> None:
+    first, second = office.operators
+    assert (
+        await office.tenant.command("!set-intake What is it about? | Work=work | Family=family")
+        == "The intake question is set."
+    )
+    assert (
+        await office.tenant.command("!set-intake Only a question")
+        == "Write it as: question | answer=team | answer=team (two answers or more)"
+    )
+    assert (
+        await office.tenant.command(f"!set-team {first.user_id} work")
+        == f"{first.user_id} is in team: work"
+    )
+    await office.tenant.command(f"!set-team {second.user_id} family")
+    await office.status(first, "online")
+    await office.status(second, "online")
+    client, room = await office.client(users, stack, "Topic")
+    await client.send_text(room, "I have a question")
+    poll = await client.wait_for(
+        lambda r, e: r == room and e["type"] == "org.matrix.msc3381.poll.start"
+    )
+    assert poll["content"]["body"].startswith("What is it about?\n1. Work\n2. Family")
+    await _not_invited(office, first)  # nobody gets it before the answer
+    await client.client.room_send(
+        room,
+        "org.matrix.msc3381.poll.response",
+        {
+            "m.relates_to": {"rel_type": "m.reference", "event_id": poll["event_id"]},
+            "org.matrix.msc3381.poll.response": {"answers": ["2"]},
+        },
+    )
+    await client.wait_for(_body(room, "Thank you. We are finding the right person for you."))
+    await _assigned_to(office, second, "I have a question")  # the family team
+    await _not_invited(office, first)
+    await office.tenant.command("!set-intake none")

@@ -134,3 +134,21 @@ async def unhalt_tenant(evt: CommandEvent) -> None:
     tenant = await tenants.get_tenant(evt.arg(0))
     await routing.unhalt(evt.ctx, tenant)
     await evt.reply(evt.t("routing.unhalted_done", slug=tenant.slug))
+
+
+@command("set-intake", Place.ADMIN, "routing")
+async def set_intake(evt: CommandEvent) -> None:
+    if not evt.args:
+        raise UsageError
+    spec = evt.rest(0)
+    await routing.set_intake(evt.the_tenant, None if spec == "none" else spec)
+    await evt.reply(evt.t("intake.set" if spec != "none" else "intake.cleared"))
+
+
+@command("set-team", Place.ADMIN, "routing")
+async def set_team(evt: CommandEvent) -> None:
+    if len(evt.args) != 2:
+        raise UsageError
+    team = None if evt.arg(1) == "none" else evt.arg(1)
+    await routing.set_team(evt.the_tenant, evt.arg(0), team)
+    await evt.reply(evt.t("intake.team_set", user_id=evt.arg(0), team=team or "-"))

@@ -115,6 +115,8 @@ async def on_client_event(
     if event_type in POLL_RESPONSES or event_type == "m.room.message":
         if await _take_rating(ctx, tenant, client, raw):
             return
+        if await routing().take_intake_answer(ctx, tenant, client, raw):
+            return
     case = await Case.open_for(client.id)
     if event_type == "m.room.redaction":
         if case:
@@ -426,34 +428,67 @@ async def close(ctx: Context, tenant: Tenant, case: Case) -> None:
     case.closed_at = ctx.clock.now_ms()
     lang = _lang(tenant)
     if client and client.room_id:
-        question = t(lang, "case.rating_question")
-        answers = [
-            {"id": value, "org.matrix.msc1767.text": t(lang, f"case.rating.{value}")}
-            for value in RATINGS
-        ]
-        choices = [f"{a['id']}. {a['org.matrix.msc1767.text']}" for a in answers]
-        fallback = "\n".join([question, *choices, t(lang, "case.rating_fallback")])
-        content: dict[str, Any] = {
-            POLL_START: {
-                "kind": "org.matrix.msc3381.poll.disclosed",
-                "max_selections": 1,
-                "question": {"org.matrix.msc1767.text": question},
-                "answers": answers,
-            },
-            "org.matrix.msc1767.text": fallback,
-            "body": fallback,
-        }
-        poll = await ctx.desk(tenant.slug).send_message_event(
+        choices = [(value, t(lang, f"case.rating.{value}")) for value in RATINGS]
+        case.rating_poll = await send_poll(
+            ctx,
+            tenant,
             client.room_id,
-            EventType.find(POLL_START, EventType.Class.MESSAGE),
-            cast(Any, content),
-            txn_id=f"soudan-poll-{case.id}",
+            t(lang, "case.rating_question"),
+            choices,
+            t(lang, "case.rating_fallback"),
+            key=f"rating-{case.id}",
         )
-        case.rating_poll = poll
     await case.save()
     if case.case_room:
         await ctx.bot.notice(case.case_room, t(lang, "case.closed_room", number=case.number))
     await routing().route_waiting(ctx, tenant)  # the operator has room for another case
+
+
+async def send_poll(
+    ctx: Context,
+    tenant: Tenant,
+    room_id: RoomID,
+    question: str,
+    choices: list[tuple[str, str]],
+    note: str,
+    *,
+    key: str,
+) -> EventID:
+    """A poll from the desk, whose text fallback lets clients without polls answer too."""
+    fallback = "\n".join([question, *(f"{id_}. {label}" for id_, label in choices), note])
+    content = {
+        POLL_START: {
+            "kind": "org.matrix.msc3381.poll.disclosed",
+            "max_selections": 1,
+            "question": {"org.matrix.msc1767.text": question},
+            "answers": [{"id": id_, "org.matrix.msc1767.text": label} for id_, label in choices],
+        },
+        "org.matrix.msc1767.text": fallback,
+        "body": fallback,
+    }
+    return await ctx.desk(tenant.slug).send_message_event(
+        room_id,
+        EventType.find(POLL_START, EventType.Class.MESSAGE),
+        cast(Any, content),
+        txn_id=f"soudan-poll-{key}",
+    )
+
+
+def chosen_answer(raw: dict[str, Any], poll: EventID) -> str | None:
+    """A poll answer to ``poll``, or a message that is just a number (for clients without
+    polls); None for anything else."""
+    content = raw.get("content", {})
+    if raw["type"] in POLL_RESPONSES:
+        if content.get("m.relates_to", {}).get("event_id") != poll:
+            return None
+        answer = content.get("org.matrix.msc3381.poll.response", {}).get("answers") or content.get(
+            "m.selections"
+        )
+        return str(answer[0]) if isinstance(answer, list) and answer else None
+    if raw["type"] != "m.room.message":
+        return None
+    body = str(content.get("body", "")).strip()
+    return body.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
 
 
 async def _take_rating(ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]) -> bool:
@@ -463,19 +498,7 @@ async def _take_rating(ctx: Context, tenant: Tenant, client: Client, raw: dict[s
     case = await Case.last_closed_for(client.id)
     if case is None or case.rating is not None or case.rating_poll is None:
         return False
-    content = raw.get("content", {})
-    value: str | None = None
-    if raw["type"] in POLL_RESPONSES:
-        relates = content.get("m.relates_to", {})
-        if relates.get("event_id") != case.rating_poll:
-            return True  # an answer to some other poll: nothing to do
-        answer = content.get("org.matrix.msc3381.poll.response", {}).get("answers") or content.get(
-            "m.selections"
-        )
-        value = answer[0] if isinstance(answer, list) and answer else None
-    else:
-        body = str(content.get("body", "")).strip().translate(str.maketrans("１２３４５", "12345"))
-        value = body if body in RATINGS else None
+    value = chosen_answer(raw, case.rating_poll)
     if value not in RATINGS:
         return raw["type"] in POLL_RESPONSES
     case.rating = int(value)

@@ -110,6 +110,10 @@ async def on_opening(ctx: Context, timer: Timer) -> None:
 
 async def case_opened(ctx: Context, tenant: Tenant, case: Case) -> None:
     await ctx.scheduler.add(CASE_EXPIRY, case.opened_at + EXPIRY_MS, {"case": case.id})
+    if tenant.intake and case.nominee is None:
+        client = await Client.get(case.client_id)
+        if client:
+            await ask_intake(ctx, tenant, case, client)
     await route(ctx, tenant, case)
 
 
@@ -227,6 +231,75 @@ async def nominate(ctx: Context, tenant: Tenant, client: Client, choice: object)
         await case.save()
     await route(ctx, tenant, case)
     return chosen
+
+
+# Intake: a question when a case opens, whose answer picks the team
+
+
+async def set_intake(tenant: Tenant, spec: str | None) -> None:
+    """``question | label=team | label=team …``; None removes the question."""
+    if spec is None:
+        tenant.intake = None
+        await tenant.save()
+        return
+    parts = [part.strip() for part in spec.split("|")]
+    question, choices = parts[0], parts[1:]
+    if not question or len(choices) < 2:
+        raise Refusal("intake.format")
+    answers = []
+    for choice in choices:
+        label, sep, team = choice.rpartition("=")
+        if not sep or not label.strip() or not team.strip():
+            raise Refusal("intake.format")
+        answers.append(
+            {"label": validate.name(label, "answer"), "team": validate.name(team, "team")}
+        )
+    tenant.intake = {"question": validate.text(question, "question", 500), "answers": answers}
+    await tenant.save()
+
+
+async def set_team(tenant: Tenant, operator: object, team: str | None) -> None:
+    user_id = validate.user_id(operator)
+    if not await tenant.has_member(user_id, "operator"):
+        raise not_found("operator.unknown", user_id=user_id)
+    state = await OperatorState.get(tenant.id, user_id)
+    state.team = validate.name(team, "team") if team else None
+    await state.save()
+
+
+async def ask_intake(ctx: Context, tenant: Tenant, case: Case, client: Client) -> None:
+    if not tenant.intake or not client.room_id:
+        return
+    answers = tenant.intake["answers"]
+    case.intake_poll = await cases.send_poll(
+        ctx,
+        tenant,
+        client.room_id,
+        tenant.intake["question"],
+        [(str(n), a["label"]) for n, a in enumerate(answers, start=1)],
+        t(_lang(tenant), "intake.fallback"),
+        key=f"intake-{case.id}",
+    )
+    await case.save()
+
+
+async def take_intake_answer(
+    ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]
+) -> bool:
+    """The client's answer to the intake question: sets the team and routes the case."""
+    case = await Case.open_for(client.id)
+    if case is None or case.intake_poll is None or case.team is not None or not tenant.intake:
+        return False
+    value = cases.chosen_answer(raw, case.intake_poll)
+    answers = tenant.intake["answers"]
+    if value is None or not value.isdigit() or not 1 <= int(value) <= len(answers):
+        return False
+    case.team = answers[int(value) - 1]["team"]
+    await case.save()
+    if client.room_id:
+        await send_notice(ctx.desk(tenant.slug), client.room_id, t(_lang(tenant), "intake.thanks"))
+    await route(ctx, tenant, case)
+    return True
 
 
 # Tenant settings
