@@ -24,7 +24,6 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TypeVar
 
-import aiohttp
 import asyncpg
 from nio import AsyncClient, LoginResponse, RoomSendResponse, SyncResponse
 
@@ -32,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from appservice.bot import txn_for  # noqa: E402
-from appservice.testbed import Homeserver, Soudan, free_port  # noqa: E402
+from appservice.testbed import Homeserver, Soudan, free_port, http_json  # noqa: E402
 from tests.pgserver import find_or_start  # noqa: E402
 
 T = TypeVar("T")
@@ -139,32 +138,32 @@ async def setup(
     hs: Homeserver, soudan: Soudan, secret: str, n: int, marks: dict[str, float]
 ) -> tuple[list[Peer], list[Route], list[Route], list[Route]]:
     """Tenant, clients, operators holding one case each, plain pairs; all peers syncing."""
-    api, headers = f"{soudan.url}/_soudan/provision/v1", {"Authorization": f"Bearer {secret}"}
+    api = f"{soudan.url}/_soudan/provision/v1"
     gate, start = asyncio.Semaphore(8), time.monotonic()
 
     def mark(label: str) -> None:
         marks[label] = time.monotonic() - start - sum(marks.values())
 
-    async def post(session: aiohttp.ClientSession, path: str, body: Any) -> Any:
-        async with gate, session.post(api + path, json=body, headers=headers) as response:
-            if response.status not in (200, 201):
-                raise RuntimeError(f"POST {path}: {response.status} {await response.text()}")
-            return await response.json()
+    async def post(path: str, body: Any) -> Any:
+        async with gate:
+            status, data = await asyncio.to_thread(http_json, "POST", api + path, body, secret, 60)
+        if status not in (200, 201):
+            raise RuntimeError(f"POST {path}: {status} {data}")
+        return data
 
     async def register(prefix: str) -> tuple[str, str]:
         localpart, password = f"{prefix}{secrets.token_hex(4)}", secrets.token_urlsafe(12)
         return await asyncio.to_thread(hs.register, localpart, password), password
 
-    async with aiohttp.ClientSession() as s:
-        slug = f"b{secrets.token_hex(4)}"
-        body = {"slug": slug, "preset": "counseling", "language": "en", "name": "Bench"}
-        rooms = (await post(s, "/tenants", body))["rooms"]
-        made = [post(s, f"/tenants/{slug}/clients", {"nickname": f"C{i}"}) for i in range(n)]
-        accounts = [(a["user_id"], a["password"]) for a in await asyncio.gather(*made)]
-        mark("clients")
-        staff = await asyncio.gather(*(register("op") for _ in range(n)))
-        for user_id, _ in staff:  # one by one: each is checked against the seat limit
-            await post(s, f"/tenants/{slug}/operators", {"user_id": user_id})
+    slug = f"b{secrets.token_hex(4)}"
+    body = {"slug": slug, "preset": "counseling", "language": "en", "name": "Bench"}
+    rooms = (await post("/tenants", body))["rooms"]
+    made = [post(f"/tenants/{slug}/clients", {"nickname": f"C{i}"}) for i in range(n)]
+    accounts = [(a["user_id"], a["password"]) for a in await asyncio.gather(*made)]
+    mark("tenant+clients")
+    staff = await asyncio.gather(*(register("op") for _ in range(n)))
+    for user_id, _ in staff:  # one by one: each is checked against the seat limit
+        await post(f"/tenants/{slug}/operators", {"user_id": user_id})
     plain = await asyncio.gather(*(register("plain") for _ in range(2 * n)))
     mark("operators+plain users")
     peers = await asyncio.gather(*(login(hs.url, u, p) for u, p in accounts + staff + plain))
@@ -264,10 +263,10 @@ async def bench(hs: Homeserver, soudan: Soudan, secret: str, n: int, m: int) -> 
             await peer.client.close()
     log = await asyncio.to_thread((soudan.directory / "soudan.log").read_text, errors="replace")
     lines = [
-        f"setup {sum(marks.values()):.1f} s: tenant + {n} clients via API, {n} operators, "
-        f"{n} cases opened and taken, {n} plain pairs ("
-        + ", ".join(f"{k} {v:.1f}" for k, v in marks.items())
-        + f"); every sender sends {m} messages back to back, all routes at once",
+        f"scenario: {n} cases (clients via the API, one operator each) and {n} plain pairs; each "
+        f"sender sends {m} messages back to back, all routes at once",
+        f"setup {sum(marks.values()):.1f} s: "
+        + ", ".join(f"{k} {v:.1f}" for k, v in marks.items()),
         f"{'path':<16}{'received':>10}{'p50 ms':>9}{'p95 ms':>9}{'msg/s':>8}{'p50/direct':>12}",
     ]
     base = pct(phases[0].latencies, 50)
@@ -286,10 +285,10 @@ async def bench(hs: Homeserver, soudan: Soudan, secret: str, n: int, m: int) -> 
     levels = re.findall(r"^\S+ \S+ (WARNING|ERROR|CRITICAL) ", log, re.M)
     return [
         *lines,
-        "soudan path: sent (timestamp in the body) → inbox.received_at (transaction arrives) "
-        "→ its 'Transaction <id>: … kept' DEBUG line (logged after the inbox commit) → mautrix "
-        "'req #: PUT …/send/…/<txn_for(event, room)>' DEBUG line (copy's send issued) → "
-        "receiver's sync; soudan's log timestamps are in ms, so ±1 ms",
+        "soudan path: sent (timestamp in the body) → inbox.received_at (transaction arrives) → "
+        "its 'Transaction <id>: … kept' DEBUG line (after the inbox commit)",
+        "  → mautrix 'req #: PUT …/send/…/<txn_for(event, room)>' DEBUG line (copy's send "
+        "issued) → receiver's sync; soudan's log timestamps are in ms, so ±1 ms",
         f"soudan.log: {levels.count('WARNING')} warnings, {len(levels) - levels.count('WARNING')}"
         " errors",
     ]
@@ -310,11 +309,11 @@ def main() -> None:
         hs = Homeserver(root / "synapse", SERVER, free_port(), root / "reg.yaml", "c-", 4)
         admin = f"@admin:{SERVER}"
         soudan = Soudan(root / "soudan", free_port(), hs, db_url, [admin])
-        config = soudan.write_config()
-        hs.write_config()
-        synapse, service = hs.start(), None
+        synapse = service = None
         try:
-            start = time.monotonic()
+            config = soudan.write_config()  # writes the registration hs.write_config points to
+            hs.write_config()
+            start, synapse = time.monotonic(), hs.start()
             synapse.wait_ready(hs.ready_url)
             password = secrets.token_urlsafe(12)
             hs.register("admin", password, admin=True)
@@ -325,9 +324,9 @@ def main() -> None:
             secret = str(config["provisioning.shared_secret"])
             lines = asyncio.run(bench(hs, soudan, secret, args.cases, args.messages))
         finally:
-            if service is not None:
-                service.stop()
-            synapse.stop()
+            for process in (service, synapse):
+                if process is not None:
+                    process.stop()
             if pg is not None:
                 pg.drop_database(pg_name)
                 pg.stop()

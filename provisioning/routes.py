@@ -8,9 +8,12 @@ from typing import Any
 from aiohttp import web
 from mautrix.types import UserID
 
+from appservice import hours
+from appservice.context import Context
 from appservice.db import ADMIN, OPERATOR, ApiToken, Client, Tenant
-from appservice.services import clients, tenants
+from appservice.services import clients, routing, tenants
 from appservice.services.errors import Refusal
+from appservice.services.tenants import parse_date
 
 from .api import body, context, field, require_platform, tenant_of
 
@@ -306,6 +309,70 @@ async def broadcast(request: web.Request) -> web.Response:
     return _ok({"sent_to": count})
 
 
+# Routing and hours (platform token or the tenant's own token)
+
+
+def _hours_json(ctx: Context, tenant: Tenant) -> dict[str, Any]:
+    return {
+        "timezone": tenant.timezone,
+        "hours": tenant.hours,
+        "closed_dates": tenant.closed_dates,
+        "halted": tenant.halted,
+        "state": routing.state_line(tenant, ctx.clock.now_ms()),
+    }
+
+
+async def get_hours(request: web.Request) -> web.Response:
+    tenant = await tenant_of(request)
+    return _ok(_hours_json(context(request), tenant))
+
+
+async def set_hours(request: web.Request) -> web.Response:
+    tenant = await tenant_of(request)
+    data = await body(request)
+    # Check everything before changing anything: a bad day leaves the others as they were.
+    if "timezone" in data:
+        hours.zone(str(data["timezone"]))
+    days = data.get("hours", {})
+    if not isinstance(days, dict):
+        raise Refusal("bad.field", errcode="M_BAD_JSON", field="hours")
+    for day, ranges in days.items():
+        if str(day).lower()[:3] not in hours.WEEKDAYS:
+            raise Refusal("hours.bad_day", value=str(day)[:20])
+        hours.parse_ranges(str(ranges))
+    closed = data.get("closed_dates")
+    if closed is not None and not isinstance(closed, list):
+        raise Refusal("bad.field", errcode="M_BAD_JSON", field="closed_dates")
+    for day in closed or []:
+        parse_date(day)
+    if "timezone" in data:
+        await routing.set_timezone(tenant, str(data["timezone"]))
+    for day, ranges in days.items():
+        await routing.set_hours(tenant, str(day), str(ranges))
+    if closed is not None:
+        tenant.closed_dates = sorted({parse_date(day).isoformat() for day in closed})
+        await tenant.save()
+    return _ok(_hours_json(context(request), tenant))
+
+
+async def set_routing(request: web.Request) -> web.Response:
+    context(request)
+    tenant = await tenant_of(request)
+    data = await body(request)
+    await routing.set_mode(tenant, str(field(data, "mode")), data.get("limit"))
+    return _ok({"mode": tenant.assign_mode, "limit": tenant.max_open})
+
+
+async def halt(request: web.Request) -> web.Response:
+    await routing.halt(context(request), await tenant_of(request))
+    return _ok({"halted": True})
+
+
+async def unhalt(request: web.Request) -> web.Response:
+    await routing.unhalt(context(request), await tenant_of(request))
+    return _ok({"halted": False})
+
+
 def add_routes(app: web.Application) -> None:
     r = app.router
     t = "/tenants/{slug}"
@@ -338,3 +405,8 @@ def add_routes(app: web.Application) -> None:
     r.add_post(f"{t}/groups/{{group}}/members", add_group_member)
     r.add_delete(f"{t}/groups/{{group}}/members/{{client}}", remove_group_member)
     r.add_post(f"{t}/broadcast", broadcast)
+    r.add_get(f"{t}/hours", get_hours)
+    r.add_put(f"{t}/hours", set_hours)
+    r.add_put(f"{t}/routing", set_routing)
+    r.add_post(f"{t}/halt", halt)
+    r.add_post(f"{t}/unhalt", unhalt)

@@ -315,3 +315,32 @@ async def test_intake_answer_picks_the_team(stack: Stack, office: Office, users:
     await _assigned_to(office, second, "I have a question")  # the family team
     await _not_invited(office, first)
     await office.tenant.command("!set-intake none")
+
+
+async def test_hours_and_halt_through_the_api(stack: Stack, office: Office) -> None:
+    api, slug = office.api, office.tenant.slug
+    token = (await api.ok("POST", f"/tenants/{slug}/tokens", {"label": "hours"}))["token"]
+    path = f"/tenants/{slug}/hours"
+    before = await api.ok("GET", path, token=token)
+    assert before["hours"] is None and before["state"] == "Open now."
+    for body, message in (
+        (
+            {"hours": {"mon": "09:00-10:00", "tue": "25:00-26:00"}},
+            "“25:00-26:00” has an impossible time.",
+        ),
+        ({"timezone": "Nowhere/City"}, "There is no time zone “Nowhere/City”."),
+        ({"closed_dates": ["2026-13-01"]}, "“2026-13-01” is not a date (such as 2026-12-31)."),
+    ):
+        status, data = await api.call("PUT", path, body, token=token)
+        assert (status, data["error"]) == (400, message)
+    assert await api.ok("GET", path, token=token) == before  # nothing changed, not even monday
+    after = await api.ok(
+        "PUT", path, {"timezone": "Europe/Berlin", "hours": {"mon": "09:00-17:00"}}, token=token
+    )
+    assert after["timezone"] == "Europe/Berlin" and after["hours"]["mon"] == [["09:00", "17:00"]]
+    await api.ok("PUT", path, {"hours": {"mon": "closed"}, "timezone": "Asia/Tokyo"}, token=token)
+    await api.ok("POST", f"/tenants/{slug}/halt", token=token)
+    status, data = await api.call("POST", f"/tenants/{slug}/halt", token=token)
+    assert (status, data["errcode"]) == (409, "SOUDAN_CONFLICT")
+    assert (await api.ok("GET", path, token=token))["halted"] is True
+    await api.ok("POST", f"/tenants/{slug}/unhalt", token=token)
