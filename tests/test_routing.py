@@ -222,8 +222,9 @@ async def test_halt_stops_both_directions(stack: Stack, office: Office, users: O
 async def test_three_day_rules_across_a_restart(
     stack: Stack, office: Office, users: OpenUser
 ) -> None:
-    first = office.operators[0]
+    first, second = office.operators
     staff = office.tenant.staff_room
+    await office.status(second, "break")
     await command(first, staff, "!profile Sato | Here for you")
     await command(first, staff, "!nominations on")
     client, room = await office.client(users, stack, "Patient")
@@ -238,6 +239,8 @@ async def test_three_day_rules_across_a_restart(
     await first.wait_for(_body(staff, f"{first.user_id}: three days without activity"))
     listing = await command(client, room, "!operators")
     assert listing == "Nobody accepts nominations at the moment."
+    statuses = await command(first, staff, "!status")  # kept across the restart
+    assert f"{second.user_id}: on a break (0 open)" in statuses.splitlines()
     await client.send_text(room, "new try")
     await client.wait_for(
         lambda r, e: (
