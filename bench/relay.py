@@ -44,7 +44,7 @@ SYNCED = asyncio.Event()  # set after every sync of every peer
 Route = tuple["Peer", str, "Peer", str]  # sender, its room, receiver, its room
 
 
-async def until(check: Callable[[], T | None], timeout: float = 60) -> T:
+async def until(check: Callable[[], T | None], timeout: float = 300) -> T:
     deadline = time.monotonic() + timeout
     while True:
         SYNCED.clear()

@@ -98,3 +98,17 @@ def login_details(answer: str) -> tuple[str, str]:
     password = re.search(r"(?:Password|パスワード)[:：]\s*(\S+)", answer)
     assert user_id and password, answer
     return user_id.group(1), password.group(1)
+
+
+async def add_operators(
+    stack: Stack, api: Api, users: OpenUser, tenant: TenantFixture, count: int
+) -> list[User]:
+    """New operators of the tenant, logged in and joined to its staff room."""
+    operators = []
+    for _ in range(count):
+        user_id, password = stack.new_user("operator")
+        await api.ok("POST", f"/tenants/{tenant.slug}/operators", {"user_id": user_id})
+        operator = await users(stack.hs.url, user_id, password)
+        await operator.join(tenant.staff_room)
+        operators.append(operator)
+    return operators

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import time
 import uuid
 from typing import Any
 
@@ -12,38 +10,19 @@ import aiohttp
 
 from .conftest import Stack
 from .matrix import User, count, reply_to, settle
+from .transactions import put_transaction, text_event
 
 
 def _command_event(stack: Stack, room_id: str, body: str) -> dict[str, Any]:
-    return {
-        "event_id": f"$test-{uuid.uuid4().hex}",
-        "room_id": room_id,
-        "sender": stack.admin_id,
-        "type": "m.room.message",
-        "origin_server_ts": int(time.time() * 1000),
-        "content": {"msgtype": "m.text", "body": body},
-        "unsigned": {"age": 1},
-    }
-
-
-async def _put_transaction(
-    stack: Stack, txn_id: str, events: list[dict[str, Any]], token: str | None = None
-) -> tuple[int, Any]:
-    url = f"{stack.soudan.url}/_matrix/app/v1/transactions/{txn_id}"
-    headers = {"Authorization": f"Bearer {token or stack.config['appservice.hs_token']}"}
-    async with (
-        aiohttp.ClientSession() as session,
-        session.put(url, data=json.dumps({"events": events}), headers=headers) as response,
-    ):
-        return response.status, await response.json()
+    return text_event(room_id, stack.admin_id, body)
 
 
 async def test_same_transaction_twice_has_one_effect(stack: Stack, admin: User) -> None:
     room_id = stack.control_room()
     event = _command_event(stack, room_id, "!help")
     txn_id = f"txn-{uuid.uuid4().hex}"
-    assert await _put_transaction(stack, txn_id, [event]) == (200, {})
-    assert await _put_transaction(stack, txn_id, [event]) == (200, {})
+    assert await put_transaction(stack, txn_id, [event]) == (200, {})
+    assert await put_transaction(stack, txn_id, [event]) == (200, {})
     await admin.wait_for(reply_to(event["event_id"], room_id))
     await settle(admin)
     assert count(admin, reply_to(event["event_id"])) == 1
@@ -52,8 +31,8 @@ async def test_same_transaction_twice_has_one_effect(stack: Stack, admin: User) 
 async def test_same_event_in_another_transaction_has_one_effect(stack: Stack, admin: User) -> None:
     room_id = stack.control_room()
     event = _command_event(stack, room_id, "!help")
-    assert (await _put_transaction(stack, f"a-{uuid.uuid4().hex}", [event]))[0] == 200
-    assert (await _put_transaction(stack, f"b-{uuid.uuid4().hex}", [event]))[0] == 200
+    assert (await put_transaction(stack, f"a-{uuid.uuid4().hex}", [event]))[0] == 200
+    assert (await put_transaction(stack, f"b-{uuid.uuid4().hex}", [event]))[0] == 200
     await admin.wait_for(reply_to(event["event_id"], room_id))
     await settle(admin)
     assert count(admin, reply_to(event["event_id"])) == 1
@@ -67,8 +46,8 @@ async def test_reused_transaction_id_with_new_events_is_not_dropped(
     txn_id = f"txn-{uuid.uuid4().hex}"
     first = _command_event(stack, room_id, "!help")
     second = _command_event(stack, room_id, "!help help")
-    assert (await _put_transaction(stack, txn_id, [first]))[0] == 200
-    assert (await _put_transaction(stack, txn_id, [second]))[0] == 200
+    assert (await put_transaction(stack, txn_id, [first]))[0] == 200
+    assert (await put_transaction(stack, txn_id, [second]))[0] == 200
     await admin.wait_for(reply_to(first["event_id"], room_id))
     await admin.wait_for(reply_to(second["event_id"], room_id))
 
@@ -76,7 +55,7 @@ async def test_reused_transaction_id_with_new_events_is_not_dropped(
 async def test_events_of_one_room_are_handled_in_order(stack: Stack, admin: User) -> None:
     room_id = stack.control_room()
     events = [_command_event(stack, room_id, f"!nosuchcommand{i}") for i in range(8)]
-    assert (await _put_transaction(stack, f"t-{uuid.uuid4().hex}", events))[0] == 200
+    assert (await put_transaction(stack, f"t-{uuid.uuid4().hex}", events))[0] == 200
     start = len(admin.events)
     await admin.wait_for(reply_to(events[-1]["event_id"], room_id), since=start)
     await settle(admin, 1)
@@ -89,7 +68,7 @@ async def test_events_of_one_room_are_handled_in_order(stack: Stack, admin: User
 
 
 async def test_wrong_token_and_bad_body_are_refused(stack: Stack) -> None:
-    status, body = await _put_transaction(stack, "x", [], token="wrong")
+    status, body = await put_transaction(stack, "x", [], token="wrong")
     assert status == 401 and body["errcode"] == "M_UNKNOWN_TOKEN"
     url = f"{stack.soudan.url}/_matrix/app/v1/transactions/y"
     headers = {"Authorization": f"Bearer {stack.config['appservice.hs_token']}"}

@@ -11,7 +11,7 @@ import pytest
 
 from .conftest import OpenUser, Stack
 from .matrix import User, count, reply_to, settle
-from .tenants import Api, TenantFixture, command, login_details, new_tenant
+from .tenants import Api, TenantFixture, add_operators, command, login_details, new_tenant
 
 
 @dataclass
@@ -26,13 +26,7 @@ class Desk:
 async def desk(stack: Stack, users: OpenUser) -> Desk:
     api = Api(stack)
     tenant = await new_tenant(stack, api, users, preset="workplace")
-    operators = []
-    for _ in range(2):
-        user_id, password = stack.new_user("operator")
-        await api.ok("POST", f"/tenants/{tenant.slug}/operators", {"user_id": user_id})
-        operator = await users(stack.hs.url, user_id, password)
-        await operator.join(tenant.staff_room)
-        operators.append(operator)
+    operators = await add_operators(stack, api, users, tenant, 2)
     user_id, password = login_details(await tenant.command("!add-client Yuki"))
     client = await users(stack.hs.url, user_id, password)
     client_room = (await client.client.joined_rooms()).rooms[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 import uuid
 from typing import Any
@@ -14,6 +13,7 @@ from nio import RoomPutStateError, RoomSendResponse
 from .conftest import Stack
 from .matrix import User, count, settle
 from .test_relay import Desk, _body, _take, desk  # noqa: F401  (the fixture)
+from .transactions import put_transaction, text_event
 
 BURST = 100  # per direction: 200 messages in all
 
@@ -120,41 +120,21 @@ async def test_synapse_restarts_twice_during_traffic(stack: Stack, desk: Desk) -
     await _arrived(stack, client, room, "o", in_order=False)
 
 
-async def _put(stack: Stack, txn_id: str, events: list[dict[str, Any]]) -> int:
-    url = f"{stack.soudan.url}/_matrix/app/v1/transactions/{txn_id}"
-    headers = {"Authorization": f"Bearer {stack.config['appservice.hs_token']}"}
-    async with (
-        aiohttp.ClientSession() as session,
-        session.put(url, data=json.dumps({"events": events}), headers=headers) as response,
-    ):
-        return response.status
-
-
 async def test_a_relayed_transaction_posted_twice_has_one_effect(
     stack: Stack,
     desk: Desk,  # noqa: F811
 ) -> None:
     client, operator, room, case_room = await _assigned(desk)
 
-    def event(body: str) -> dict[str, Any]:
-        return {
-            "event_id": f"$test-{uuid.uuid4().hex}",
-            "room_id": room,
-            "sender": client.user_id,
-            "type": "m.room.message",
-            "origin_server_ts": int(time.time() * 1000),
-            "content": {"msgtype": "m.text", "body": body},
-        }
-
-    sequential, concurrent = event("posted twice in a row"), event("posted twice at once")
+    sequential = text_event(room, client.user_id, "posted twice in a row")
+    concurrent = text_event(room, client.user_id, "posted twice at once")
     txn = f"seq-{uuid.uuid4().hex}"
-    assert [await _put(stack, txn, [sequential]), await _put(stack, txn, [sequential])] == [
-        200,
-        200,
-    ]
+    first, _ = await put_transaction(stack, txn, [sequential])
+    second, _ = await put_transaction(stack, txn, [sequential])
+    assert (first, second) == (200, 200)
     txn = f"con-{uuid.uuid4().hex}"
-    statuses = await asyncio.gather(*(_put(stack, txn, [concurrent]) for _ in range(2)))
-    assert statuses == [200, 200]
+    answers = await asyncio.gather(*(put_transaction(stack, txn, [concurrent]) for _ in range(2)))
+    assert [status for status, _ in answers] == [200, 200]
     for body in ("posted twice in a row", "posted twice at once"):
         await operator.wait_for(_body(case_room, body))
     await settle(operator, 2)

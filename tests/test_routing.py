@@ -11,7 +11,7 @@ import pytest
 
 from .conftest import OpenUser, Stack
 from .matrix import User, count, settle
-from .tenants import Api, TenantFixture, command, login_details, new_tenant
+from .tenants import Api, TenantFixture, add_operators, command, login_details, new_tenant
 
 DAY = 24 * 3600
 
@@ -36,13 +36,7 @@ class Office:
 async def office(stack: Stack, users: OpenUser) -> Office:
     api = Api(stack)
     tenant = await new_tenant(stack, api, users)
-    operators = []
-    for _ in range(2):
-        user_id, password = stack.new_user("operator")
-        await api.ok("POST", f"/tenants/{tenant.slug}/operators", {"user_id": user_id})
-        operator = await users(stack.hs.url, user_id, password)
-        await operator.join(tenant.staff_room)
-        operators.append(operator)
+    operators = await add_operators(stack, api, users, tenant, 2)
     assert (await tenant.command("!set-mode auto 2")).startswith("Assignment: auto")
     return Office(api, tenant, operators)
 

@@ -34,19 +34,23 @@ def _lang(tenant: Tenant) -> Lang:
 
 async def client_ghost(ctx: Context, tenant: Tenant, client: Client) -> IntentAPI:
     """The ghost that stands for the client in case rooms, made on first use."""
-    if not client.ghost:
-        if tenant.preset == "workplace" or not client.nickname:
-            # An alias that says nothing about the person; unique within the tenant.
-            taken = {c.alias for c in await Client.all(tenant.id)}
-            alias = ""
-            while not alias or alias in taken:
-                alias = t(_lang(tenant), "case.alias", number=secrets.randbelow(9000) + 1000)
-        else:
-            alias = client.nickname
-        await client.set_ghost(f"client_{secrets.token_hex(6)}", alias)
-    intent = ctx.az.intent.user(UserID(ctx.config.ghost_mxid(client.ghost or "")))
+    if client.ghost:
+        return ctx.az.intent.user(UserID(ctx.config.ghost_mxid(client.ghost)))
+    if tenant.preset == "workplace" or not client.nickname:
+        # An alias that says nothing about the person; unique within the tenant.
+        taken = {c.alias for c in await Client.all(tenant.id)}
+        alias = ""
+        while not alias or alias in taken:
+            alias = t(_lang(tenant), "case.alias", number=secrets.randbelow(9000) + 1000)
+    else:
+        alias = client.nickname
+    ghost = f"client_{secrets.token_hex(6)}"
+    intent = ctx.az.intent.user(UserID(ctx.config.ghost_mxid(ghost)))
+    # Registered and named before the row says so: a crash in between leaves no nameless
+    # ghost behind, only an unused one.
     await intent.ensure_registered()
-    await intent.set_displayname(client.alias)
+    await intent.set_displayname(alias)
+    await client.set_ghost(ghost, alias)
     return intent
 
 
@@ -325,10 +329,10 @@ async def assign(ctx: Context, tenant: Tenant, case: Case, operator: UserID) -> 
             ctx.az.intent,
             name=t(lang, "case.room_name", number=case.number, alias=client.alias),
             topic=t(lang, "case.room_topic"),
-            invitees=[operator],
+            invitees=[operator, ghost.mxid],
             history="shared",
         )
-        await ghost.ensure_joined(case.case_room, bot=ctx.az.intent)
+        await ghost.join_room(case.case_room)
     else:
         await _invite(ctx, case.case_room, operator)
     case.status = ASSIGNED
