@@ -27,7 +27,11 @@ log = logging.getLogger("soudan.catchup")
 
 EVERY_S = 300.0
 AFTER_OUTAGE_S = 3.0
-HISTORY = 50
+PAGE = 100
+MAX_PAGES = 10
+# Events the homeserver dropped sit near each other (around its restart): this many known
+# events in a row, walking back, means there is nothing older to find.
+ENOUGH_KNOWN = 20
 
 
 class Catchup:
@@ -36,6 +40,7 @@ class Catchup:
         self.stored = stored
         self._soon = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self._unreadable = False
 
     def start(self) -> None:
         self._task = background_task.create(self._run())
@@ -55,6 +60,7 @@ class Catchup:
             except TimeoutError:
                 pass
             self._soon.clear()
+            log.debug("Catch-up runs")
             try:
                 added = await self.run_once()
                 if added:
@@ -62,8 +68,11 @@ class Catchup:
                     self.stored()
             except Exception:
                 log.exception("Catch-up failed; trying again later")
+            if self._unreadable:
+                self._soon.set()  # the homeserver is still away: read back again shortly
 
     async def run_once(self) -> int:
+        self._unreadable = False
         added = 0
         for case in await Case.all_open():
             client = await Client.get(case.client_id)
@@ -76,18 +85,41 @@ class Catchup:
         return added
 
     async def _room(self, intent: IntentAPI, room_id: RoomID, case: Case) -> int:
-        try:
-            page = await intent.get_messages(room_id, PaginationDirection.BACKWARD, limit=HISTORY)
-        except MatrixError as e:
-            log.debug("Could not read back %s: %s", room_id, e)
-            return 0
-        events: list[dict[str, Any]] = []
-        for event in reversed(page.events):  # type: ignore[attr-defined]
-            raw = event.serialize()
-            if raw.get("origin_server_ts", 0) < case.opened_at - 60_000:
-                continue  # older than the case: handled (or deliberately ignored) long ago
-            if self.ctx.is_own_user(raw.get("sender", "")) or "state_key" in raw:
-                continue
-            raw.setdefault("room_id", room_id)
-            events.append(raw)
-        return await Inbox.store_missing(events)
+        """Walk back through the room until a long run of events the inbox already has."""
+        missing: list[dict[str, Any]] = []
+        known_in_a_row = 0
+        token = None
+        for _ in range(MAX_PAGES):
+            try:
+                page = await intent.get_messages(
+                    room_id, PaginationDirection.BACKWARD, from_token=token, limit=PAGE
+                )
+            except MatrixError as e:
+                log.debug("Could not read back %s: %s", room_id, e)
+                self._unreadable = True
+                return 0
+            events = [event.serialize() for event in page.events]  # type: ignore[attr-defined]
+            candidates = [
+                raw
+                for raw in events
+                if raw.get("origin_server_ts", 0) >= case.opened_at - 60_000
+                and not self.ctx.is_own_user(raw.get("sender", ""))
+                and "state_key" not in raw
+            ]
+            known = await Inbox.known([raw["event_id"] for raw in candidates])
+            for raw in candidates:  # newest first
+                if raw["event_id"] in known:
+                    known_in_a_row += 1
+                else:
+                    known_in_a_row = 0
+                    raw.setdefault("room_id", room_id)
+                    missing.append(raw)
+            older_than_case = any(
+                raw.get("origin_server_ts", 0) < case.opened_at - 60_000 for raw in events
+            )
+            token = page.end  # type: ignore[attr-defined]
+            if known_in_a_row >= ENOUGH_KNOWN or older_than_case or not events or not token:
+                break
+        added = await Inbox.store_missing(list(reversed(missing)))
+        log.debug("Read back %s: %d missing, %d new", room_id, len(missing), added)
+        return added

@@ -49,6 +49,10 @@ class SoudanAppService(AppService):
     is_own_user: Callable[[UserID], bool]
     # Typing and receipts are not stored: they are moments, and a lost one does no harm.
     ephemeral_handler: Callable[[dict[str, Any]], Awaitable[None]] | None = None
+    # Called when transaction IDs start again from a lower number: the homeserver restarted
+    # (Synapse on SQLite), and it may have dropped events it had queued for us.
+    homeserver_restarted: Callable[[], None] | None = None
+    _last_txn_number: int = -1
 
     async def _http_handle_transaction(self, request: web.Request) -> web.Response:
         if not self._check_token(request):
@@ -62,6 +66,12 @@ class SoudanAppService(AppService):
                 raise TypeError
         except (ValueError, KeyError, TypeError):
             raise _error(400, "M_BAD_JSON", "Body must be JSON with an events list") from None
+        if txn_id.isdigit():
+            number = int(txn_id)
+            if number < self._last_txn_number and self.homeserver_restarted:
+                log.info("Transaction IDs started again: the homeserver restarted")
+                self.homeserver_restarted()
+            self._last_txn_number = number
         wanted = [event for event in events if self._wanted(event)]
         digest = hashlib.sha256(body).hexdigest()
         try:

@@ -162,6 +162,7 @@ class SoudanProgram(Program):
             handler.handle, on_failure=self.catchup.homeserver_was_unreachable
         )
         self.az.ephemeral_handler = handler.handle_ephemeral
+        self.az.homeserver_restarted = self.catchup.homeserver_was_unreachable
         self.az.inbox_stored = self.dispatcher.wake
         await self._wait_for_homeserver()
         await self.az.intent.ensure_registered()

@@ -56,6 +56,16 @@ class User:
                 raise AssertionError(f"{self.user_id}: no matching event within {timeout} s")
             await self.sync()
 
+    async def wait_for_ephemeral(
+        self, room_id: str, kind: str, who: str, timeout: float = 15
+    ) -> None:
+        """Until a typing notice or receipt (``kind``: "Typing" or "Receipt") names ``who``."""
+        deadline = time.monotonic() + timeout
+        while not any(r == room_id and kind in k and who in v for r, k, v in self.ephemeral):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.user_id}: no {kind} of {who} within {timeout} s")
+            await self.sync()
+
     async def wait_for_invite(self, timeout: float = 15, ignore: tuple[str, ...] = ()) -> str:
         """A room this user is invited to (other than those in ``ignore``)."""
         deadline = time.monotonic() + timeout

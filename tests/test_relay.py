@@ -223,10 +223,10 @@ async def test_neither_side_learns_the_other_id(stack: Stack, desk: Desk) -> Non
     await settle(client, 1.5)
     # Typing and read receipts crossed over, voiced by the ghosts.
     ghost, desk_ghost = message["sender"], answer["sender"]
-    assert any(r == case_room and "Typing" in k and ghost in v for r, k, v in operator.ephemeral)
-    assert any(r == room and "Typing" in k and desk_ghost in v for r, k, v in client.ephemeral)
-    assert any(r == room and "Receipt" in k and desk_ghost in v for r, k, v in client.ephemeral)
-    assert any(r == case_room and "Receipt" in k and ghost in v for r, k, v in operator.ephemeral)
+    await operator.wait_for_ephemeral(case_room, "Typing", ghost)
+    await client.wait_for_ephemeral(room, "Typing", desk_ghost)
+    await client.wait_for_ephemeral(room, "Receipt", desk_ghost)
+    await operator.wait_for_ephemeral(case_room, "Receipt", ghost)
     # Everything each side's client received: the incremental syncs during the conversation
     # (typing and receipts included) and one full sync of all state and history at the end.
     operator_view = (

@@ -68,6 +68,14 @@ class Inbox:
         return added
 
     @classmethod
+    async def known(cls, event_ids: list[str]) -> set[str]:
+        known: set[str] = set()
+        for event_id in event_ids:
+            if await cls.db.fetchval("SELECT 1 FROM inbox WHERE event_id=$1", event_id):
+                known.add(event_id)
+        return known
+
+    @classmethod
     async def last_pending_seq(cls) -> int:
         return int(
             await cls.db.fetchval("SELECT COALESCE(MAX(seq), 0) FROM inbox WHERE done=false")
