@@ -276,3 +276,14 @@ async def test_personal_persona_where_allowed(stack: Stack, desk: Desk) -> None:
     await operator.send_text(case_room, "desk again")
     official = await client.wait_for(_body(room, "desk again"))
     assert official["sender"].startswith("@_soudan_desk_")
+
+
+async def test_queue_preview_only_where_enabled(stack: Stack, desk: Desk) -> None:
+    operator = desk.operators[0]
+    assert await desk.tenant.command("!set-preview maybe") == "Say on or off."
+    assert await desk.tenant.command("!set-preview on") == "The queue now shows the first message."
+    await desk.client.send_text(desk.client_room, "a short first line")
+    notice = await operator.wait_for(
+        lambda r, e: r == desk.tenant.staff_room and "Case #1" in e["content"].get("body", "")
+    )
+    assert notice["content"]["body"].endswith("First message: a short first line")

@@ -6,7 +6,6 @@ from mautrix.types import UserID
 
 from ..db import OPERATOR
 from ..services import clients, tenants, validate
-from ..services.errors import Refusal
 from .handler import CommandEvent, Place, UsageError, command
 
 
@@ -178,25 +177,15 @@ async def set_greeting(evt: CommandEvent) -> None:
 
 @command("set-preview", Place.ADMIN, "settings")
 async def set_preview(evt: CommandEvent) -> None:
-    if len(evt.args) != 1:
-        raise UsageError
-    value = evt.arg(0).lower()
-    if value not in ("on", "off"):
-        raise Refusal("bad.on_off")
     tenant = evt.the_tenant
-    tenant.queue_preview = value == "on"
+    tenant.queue_preview = evt.on_off()
     await tenant.save()
-    await evt.reply(evt.t(f"setting.preview_{value}"))
+    await evt.reply(evt.t(f"setting.preview_{evt.arg(0).lower()}"))
 
 
 @command("set-personas", Place.ADMIN, "settings")
 async def set_personas(evt: CommandEvent) -> None:
-    if len(evt.args) != 1:
-        raise UsageError
-    value = evt.arg(0).lower()
-    if value not in ("on", "off"):
-        raise Refusal("bad.on_off")
     tenant = evt.the_tenant
-    tenant.personal_personas = value == "on"
+    tenant.personal_personas = evt.on_off()
     await tenant.save()
-    await evt.reply(evt.t(f"setting.personas_{value}"))
+    await evt.reply(evt.t(f"setting.personas_{evt.arg(0).lower()}"))

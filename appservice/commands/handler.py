@@ -66,6 +66,15 @@ class CommandEvent:
             raise UsageError
         return self.args[index]
 
+    def on_off(self) -> bool:
+        """The single argument ``on`` or ``off``."""
+        if len(self.args) != 1:
+            raise UsageError
+        value = self.args[0].lower()
+        if value not in ("on", "off"):
+            raise Refusal("bad.on_off")
+        return value == "on"
+
     def rest(self, index: int) -> str:
         if index >= len(self.args):
             raise UsageError

@@ -31,9 +31,7 @@ async def status(evt: CommandEvent) -> None:
 
 @command("nominations", Place.STAFF, "routing")
 async def nominations(evt: CommandEvent) -> None:
-    if len(evt.args) != 1 or evt.arg(0).lower() not in ("on", "off"):
-        raise UsageError
-    on = evt.arg(0).lower() == "on"
+    on = evt.on_off()
     await routing.set_nominations(evt.ctx, evt.the_tenant, evt.sender, on)
     await evt.reply(evt.t("routing.nominations_on" if on else "routing.nominations_off"))
 
