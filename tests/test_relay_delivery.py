@@ -99,11 +99,13 @@ async def test_synapse_restarts_twice_during_traffic(stack: Stack, desk: Desk) -
     # Synapse runs on SQLite in every stack: it numbers transactions from 1 after a restart.
     client, operator, room, case_room = await _assigned(desk)
     restarts = 0
+    one_at_a_time = asyncio.Lock()
 
     async def restart() -> None:
         nonlocal restarts
-        await asyncio.to_thread(stack.restart_synapse)
-        restarts += 1
+        async with one_at_a_time:
+            await asyncio.to_thread(stack.restart_synapse)
+            restarts += 1
 
     async def second_restart_midway() -> None:
         await asyncio.sleep(1.0)
