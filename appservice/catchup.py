@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -29,9 +30,8 @@ EVERY_S = 300.0
 AFTER_OUTAGE_S = 3.0
 PAGE = 100
 MAX_PAGES = 10
-# Events the homeserver dropped sit near each other (around its restart): this many known
-# events in a row, walking back, means there is nothing older to find.
-ENOUGH_KNOWN = 20
+# Each pass reads back to a little before the previous complete pass began.
+OVERLAP_MS = 120_000
 
 
 class Catchup:
@@ -41,6 +41,7 @@ class Catchup:
         self._soon = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._unreadable = False
+        self._last_pass_ms: int | None = None
 
     def start(self) -> None:
         self._task = background_task.create(self._run())
@@ -73,21 +74,26 @@ class Catchup:
 
     async def run_once(self) -> int:
         self._unreadable = False
+        began = int(time.time() * 1000)
+        horizon = self._last_pass_ms - OVERLAP_MS if self._last_pass_ms else 0
         added = 0
         for case in await Case.all_open():
             client = await Client.get(case.client_id)
             tenant = await Tenant.get(case.tenant_id)
             if client is None or tenant is None or not client.room_id:
                 continue
-            added += await self._room(self.ctx.desk(tenant.slug), client.room_id, case)
+            added += await self._room(self.ctx.desk(tenant.slug), client.room_id, case, horizon)
             if case.case_room:
-                added += await self._room(self.ctx.az.intent, case.case_room, case)
+                added += await self._room(self.ctx.az.intent, case.case_room, case, horizon)
+        if not self._unreadable:
+            self._last_pass_ms = began
         return added
 
-    async def _room(self, intent: IntentAPI, room_id: RoomID, case: Case) -> int:
-        """Walk back through the room until a long run of events the inbox already has."""
+    async def _room(self, intent: IntentAPI, room_id: RoomID, case: Case, horizon: int) -> int:
+        """Walk back through the room to the horizon (or the case's opening) and store what
+        the inbox does not have."""
+        oldest = max(horizon, case.opened_at - 60_000)
         missing: list[dict[str, Any]] = []
-        known_in_a_row = 0
         token = None
         for _ in range(MAX_PAGES):
             try:
@@ -102,23 +108,18 @@ class Catchup:
             candidates = [
                 raw
                 for raw in events
-                if raw.get("origin_server_ts", 0) >= case.opened_at - 60_000
+                if raw.get("origin_server_ts", 0) >= oldest
                 and not self.ctx.is_own_user(raw.get("sender", ""))
                 and "state_key" not in raw
             ]
             known = await Inbox.known([raw["event_id"] for raw in candidates])
             for raw in candidates:  # newest first
-                if raw["event_id"] in known:
-                    known_in_a_row += 1
-                else:
-                    known_in_a_row = 0
+                if raw["event_id"] not in known:
                     raw.setdefault("room_id", room_id)
                     missing.append(raw)
-            older_than_case = any(
-                raw.get("origin_server_ts", 0) < case.opened_at - 60_000 for raw in events
-            )
             token = page.end  # type: ignore[attr-defined]
-            if known_in_a_row >= ENOUGH_KNOWN or older_than_case or not events or not token:
+            reached = any(raw.get("origin_server_ts", 0) < oldest for raw in events)
+            if reached or not events or not token:
                 break
         added = await Inbox.store_missing(list(reversed(missing)))
         log.debug("Read back %s: %d missing, %d new", room_id, len(missing), added)

@@ -85,14 +85,12 @@ async def convert(content: dict[str, Any], target_room: RoomID) -> dict[str, Any
 maybe_sent: ContextVar[bool] = ContextVar("maybe_sent", default=False)
 # Each copy carries an opaque mark derived from its source, so an earlier send can be found.
 MARK_KEY = "fi.soudan.relay"
-LOOK_BACK = 50
+LOOK_BACK = 300
 
 
 async def _find_marked(intent: IntentAPI, room_id: RoomID, mark: str) -> EventID | None:
-    try:
-        page = await intent.get_messages(room_id, PaginationDirection.BACKWARD, limit=LOOK_BACK)
-    except MatrixError:
-        return None
+    # No answer here is no licence to send: the error makes the event wait and try again.
+    page = await intent.get_messages(room_id, PaginationDirection.BACKWARD, limit=LOOK_BACK)
     for event in page.events:  # type: ignore[attr-defined]
         content = event.serialize().get("content", {})
         if event.sender == intent.mxid and content.get(MARK_KEY) == mark:
