@@ -238,7 +238,7 @@ async def test_neither_side_learns_the_other_id(stack: Stack, desk: Desk) -> Non
     # of every initial sync, so the client is asked afresh. (The client's typing and receipts
     # shown to the operator are not checked: soudan sends them, but on one of the two stacks
     # the operator's sync does not show them, for a reason not found yet.)
-    ghost, desk_ghost = message["sender"], answer["sender"]
+    desk_ghost = answer["sender"]
     await _typing_seen(stack, client, room, desk_ghost)
     await client.wait_for_ephemeral(room, "Receipt", desk_ghost)
     # Everything each side's client received: the incremental syncs during the conversation
