@@ -8,8 +8,11 @@ import logging
 from mautrix.appservice import IntentAPI
 from mautrix.errors import MatrixError
 from mautrix.types import (
+    ContentURI,
     EventID,
     EventType,
+    FileInfo,
+    MediaMessageEventContent,
     Membership,
     MemberStateEventContent,
     MessageType,
@@ -59,6 +62,21 @@ class Bot:
 
     async def notice(self, room_id: RoomID, text: str, *, txn_id: str | None = None) -> EventID:
         return await send_notice(self.intent, room_id, text, txn_id=txn_id)
+
+    async def send_file(
+        self, room_id: RoomID | None, data: bytes, filename: str, mime: str
+    ) -> ContentURI:
+        """Upload a file, and post it in ``room_id`` when given; returns its mxc URI."""
+        uri = await self.intent.upload_media(data, mime_type=mime, filename=filename)
+        if room_id:
+            content = MediaMessageEventContent(
+                msgtype=MessageType.FILE,
+                body=filename,
+                url=uri,
+                info=FileInfo(mimetype=mime, size=len(data)),
+            )
+            await self.intent.send_message(room_id, content)
+        return uri
 
     async def ensure_control_room(self) -> RoomID:
         """The platform control room exists and every configured admin is in it or invited."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from .i18n_records import MESSAGES as RECORD_MESSAGES
+
 Lang = Literal["ja", "en"]
 LANGUAGES: tuple[Lang, ...] = ("ja", "en")
 
@@ -921,6 +923,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "cmd.set-team": {"ja": "オペレーターのチームを設定します", "en": "Put an operator in a team"},
     "cmd.set-team.args": {"ja": "<ユーザーID> <チーム|none>", "en": "<user ID> <team|none>"},
 }
+
+MESSAGES.update(RECORD_MESSAGES)
 
 
 def t(lang: Lang, key: str, **params: object) -> str:

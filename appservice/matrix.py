@@ -20,7 +20,17 @@ from . import commands
 from .bot import CONTROL
 from .commands import CommandEvent, Place
 from .context import Context
-from .db import ADMIN, OPERATOR, BotRoom, Case, Client, EventMap, NoticeSent, Tenant
+from .db import (
+    ADMIN,
+    OPERATOR,
+    BotRoom,
+    Case,
+    Client,
+    EventMap,
+    NoticeSent,
+    OperatorSettings,
+    Tenant,
+)
 from .db.case import ASSIGNED
 from .i18n import Lang, t
 from .services import cases, routing
@@ -108,7 +118,7 @@ class MatrixHandler:
         if case is not None and sender != case.operator_id:
             await self.ctx.bot.reply(room_id, event_id, t(lang, "case.not_yours"))
             return
-        if case is None and not await self._may_act(place, tenant, sender):
+        if case is None and not await self._may_act(place, tenant, sender, room_id):
             key = "refuse.not_admin" if place == Place.CONTROL else "refuse.no_role_here"
             await self.ctx.bot.reply(room_id, event_id, t(lang, key))
             return
@@ -132,14 +142,25 @@ class MatrixHandler:
             return Place.CONTROL, None
         found = await Tenant.get_by_room(room_id)
         if found is None:
-            return None, None
+            private = await OperatorSettings.by_private_room(room_id)
+            tenant = await Tenant.get(private.tenant_id) if private else None
+            return (Place.PRIVATE, tenant) if tenant else (None, None)
         tenant, kind = found
         return (Place.ADMIN if kind == ADMIN else Place.STAFF), tenant
 
-    async def _may_act(self, place: Place, tenant: Tenant | None, user_id: UserID) -> bool:
+    async def _may_act(
+        self, place: Place, tenant: Tenant | None, user_id: UserID, room_id: RoomID
+    ) -> bool:
         platform_admin = user_id in self.ctx.config["platform.admins"]
         if place == Place.CONTROL or tenant is None:
             return platform_admin
+        if place == Place.PRIVATE:
+            owner = await OperatorSettings.by_private_room(room_id)
+            return (
+                owner is not None
+                and owner.user_id == user_id
+                and await tenant.has_member(user_id, OPERATOR)
+            )
         if platform_admin or await tenant.has_member(user_id, ADMIN):
             return True
         return place == Place.STAFF and await tenant.has_member(user_id, OPERATOR)

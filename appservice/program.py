@@ -22,10 +22,11 @@ from .catchup import Catchup
 from .clock import Clock
 from .config import Config, ConfigError
 from .context import Context
+from .db import Tenant
 from .delivery import Dispatcher, SoudanAppService
 from .matrix import MatrixHandler
 from .scheduler import Scheduler
-from .services import routing, tenants
+from .services import history, routing, tenants
 
 log = logging.getLogger("soudan")
 
@@ -154,7 +155,12 @@ class SoudanProgram(Program):
             scheduler=Scheduler(clock),
         )
         self.provisioning_ctx.append(self.ctx)
-        for kind, timer_handler in {**tenants.TIMER_HANDLERS, **routing.TIMER_HANDLERS}.items():
+        timer_handlers = {
+            **tenants.TIMER_HANDLERS,
+            **routing.TIMER_HANDLERS,
+            **history.TIMER_HANDLERS,
+        }
+        for kind, timer_handler in timer_handlers.items():
             self.ctx.scheduler.on(kind, partial(timer_handler, self.ctx))
         handler = MatrixHandler(self.ctx)
         self.catchup = Catchup(self.ctx, stored=lambda: self.dispatcher.wake())
@@ -177,6 +183,7 @@ class SoudanProgram(Program):
             self.log.exception("Catch-up at start failed")
         self.dispatcher.start()
         await self.ctx.bot.ensure_control_room()
+        await history.schedule_summaries(self.ctx.scheduler, await Tenant.all(), clock.now_ms())
         self.ctx.scheduler.start()
         self.catchup.start()
         self.az.ready = True

@@ -80,6 +80,16 @@ async def convert(content: dict[str, Any], target_room: RoomID) -> dict[str, Any
     return out
 
 
+def text_of(content: dict[str, Any]) -> str | None:
+    """What a message says, for the history (an edit: its new text); None for the rest."""
+    new_content = content.get("m.new_content")
+    source = new_content if isinstance(new_content, dict) else content
+    body = source.get("body")
+    if not isinstance(body, str) or source.get("msgtype") not in RELAYED_MESSAGE_TYPES:
+        return None
+    return body
+
+
 # Set by the dispatcher when an event may have been handled before (a retry, or work left over
 # from before a restart): then a send may already have happened even though no answer came.
 maybe_sent: ContextVar[bool] = ContextVar("maybe_sent", default=False)
@@ -107,8 +117,10 @@ async def relay(
     content: dict[str, Any],
     target_room: RoomID,
     seq: int,
+    sent_at: int | None = None,
 ) -> EventID | None:
-    """Send the copy (at most once per source event and target room) and record it."""
+    """Send the copy (at most once per source event and target room) and record it, with its
+    text for the case's history."""
     existing = await EventMap.counterpart(source_event, target_room)
     if existing:
         return existing
@@ -127,7 +139,9 @@ async def relay(
             cast(Any, converted),  # raw content: relayed as it came, not re-modelled
             txn_id=txn_id,
         )
-    await EventMap.add(case_id, source_room, source_event, target_room, event_id, seq)
+    await EventMap.add(
+        case_id, source_room, source_event, target_room, event_id, seq, text_of(converted), sent_at
+    )
     return event_id
 
 

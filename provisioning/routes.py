@@ -13,7 +13,7 @@ from appservice.context import Context
 from appservice.db import ADMIN, OPERATOR, ApiToken, Client, Tenant
 from appservice.services import clients, routing, tenants
 from appservice.services.errors import Refusal
-from appservice.services.tenants import parse_date
+from appservice.services.validate import parse_date
 
 from .api import body, context, field, require_platform, tenant_of
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from ..db import Case
-from ..services import cases
+from ..db import Case, OperatorSettings
+from ..services import cases, notify
 from .handler import CommandEvent, Place, UsageError, command
 
 
 @command("queue", Place.STAFF, "cases")
 async def queue(evt: CommandEvent) -> None:
-    waiting = await cases.queue(evt.the_tenant)
-    if not waiting:
-        await evt.reply(evt.t("case.queue_empty"))
-        return
+    tenant = evt.the_tenant
+    settings = await OperatorSettings.get(tenant.id, evt.sender)
+    waiting = await cases.queue(tenant, settings)
     now = evt.ctx.clock.now_ms()
     lines = [
         evt.t(
@@ -23,7 +22,15 @@ async def queue(evt: CommandEvent) -> None:
         )
         for case, client in waiting
     ]
-    await evt.reply("\n".join(lines))
+    text = "\n".join(lines) or evt.t("case.queue_empty")
+    if not await OperatorSettings.any_restricted(tenant.id):
+        await evt.reply(text)
+        return
+    # Everyone reads the staff room, and not everyone may see every client: the list goes to
+    # the asking operator alone.
+    room_id = await notify.private_room(evt.ctx, tenant, settings)
+    await evt.ctx.bot.notice(room_id, text)
+    await evt.reply(evt.t("case.queue_private"))
 
 
 async def _take(evt: CommandEvent) -> None:

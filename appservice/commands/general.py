@@ -13,13 +13,13 @@ async def help_(evt: CommandEvent) -> None:
         if cmd is None or cmd not in available:
             await evt.reply(evt.t("refuse.unknown_command", name=evt.args[0]))
             return
-        await evt.reply(f"{cmd.usage(evt.lang)}\n{cmd.help(evt.lang)}")
+        await evt.reply(f"{cmd.usage(evt.lang, evt.place)}\n{cmd.help(evt.lang)}")
         return
     lines = [evt.t("help.header")]
     for section in dict.fromkeys(cmd.section for cmd in available):
         lines.append(f"\n{evt.t(f'help.section.{section}')}")
         lines += [
-            f"  {cmd.usage(evt.lang)} — {cmd.help(evt.lang)}"
+            f"  {cmd.usage(evt.lang, evt.place)} — {cmd.help(evt.lang)}"
             for cmd in available
             if cmd.section == section
         ]

@@ -31,6 +31,7 @@ class Place(Enum):
     ADMIN = "admin"
     STAFF = "staff"
     CASE = "case"
+    PRIVATE = "private"  # an operator's private room with the bot
     ANY = "any"
 
 
@@ -88,13 +89,17 @@ CommandFunc = Callable[[CommandEvent], Awaitable[None]]
 class Command:
     name: str
     func: CommandFunc
-    place: Place
+    places: tuple[Place, ...]
     section: str
 
-    def usage(self, lang: Lang) -> str:
-        args_key = f"cmd.{self.name}.args"
-        args = t(lang, args_key) if args_key in MESSAGES else ""
+    def usage(self, lang: Lang, place: Place | None = None) -> str:
+        """``!name args``; a command taking other arguments in some room has its own line."""
+        keys = [f"cmd.{self.name}.args.{place.value}"] if place else []
+        args = next((t(lang, k) for k in [*keys, f"cmd.{self.name}.args"] if k in MESSAGES), "")
         return f"!{self.name} {args}".strip()
+
+    def runs_in(self, place: Place) -> bool:
+        return place in self.places or Place.ANY in self.places
 
     def help(self, lang: Lang) -> str:
         return t(lang, f"cmd.{self.name}")
@@ -104,17 +109,19 @@ _commands: dict[str, Command] = {}
 
 
 def command(
-    name: str, place: Place, section: str = "general"
+    name: str, place: Place | tuple[Place, ...], section: str = "general"
 ) -> Callable[[CommandFunc], CommandFunc]:
+    places = place if isinstance(place, tuple) else (place,)
+
     def register(func: CommandFunc) -> CommandFunc:
-        _commands[name] = Command(name, func, place, section)
+        _commands[name] = Command(name, func, places, section)
         return func
 
     return register
 
 
 def commands_at(place: Place) -> list[Command]:
-    return [cmd for cmd in _commands.values() if cmd.place in (place, Place.ANY)]
+    return [cmd for cmd in _commands.values() if cmd.runs_in(place)]
 
 
 def get_command(name: str) -> Command | None:
@@ -139,13 +146,13 @@ async def run(evt: CommandEvent) -> None:
     if cmd is None:
         await evt.reply(evt.t("refuse.unknown_command", name=evt.command))
         return
-    if cmd.place not in (evt.place, Place.ANY):
-        await evt.reply(evt.t(f"refuse.role.{cmd.place.value}", name=cmd.name))
+    if not cmd.runs_in(evt.place):
+        await evt.reply(evt.t(f"refuse.role.{cmd.places[0].value}", name=cmd.name))
         return
     try:
         await cmd.func(evt)
     except UsageError:
-        await evt.reply(evt.t("help.usage", usage=cmd.usage(evt.lang)))
+        await evt.reply(evt.t("help.usage", usage=cmd.usage(evt.lang, evt.place)))
     except Refusal as refusal:
         await evt.reply(refusal.text(evt.lang))
     except Exception:

@@ -5,6 +5,7 @@ from .case import Case, EventMap
 from .client import Client, Group
 from .inbox import Inbox
 from .misc import ApiToken, NoticeSent, Timer
+from .records import CaseNote, Category, ClientRecord, OperatorSettings, Template, Ticket
 from .tenant import ADMIN, OPERATOR, OperatorState, Persona, Tenant
 from .upgrade import upgrade_table
 
@@ -23,6 +24,12 @@ def init(db: Database) -> None:
         EventMap,
         Persona,
         OperatorState,
+        OperatorSettings,
+        Template,
+        ClientRecord,
+        Category,
+        CaseNote,
+        Ticket,
     ):
         table.db = db
 
@@ -33,14 +40,20 @@ __all__ = [
     "ApiToken",
     "BotRoom",
     "Case",
+    "CaseNote",
+    "Category",
     "Client",
+    "ClientRecord",
     "EventMap",
     "Group",
     "Inbox",
     "NoticeSent",
+    "OperatorSettings",
     "OperatorState",
     "Persona",
+    "Template",
     "Tenant",
+    "Ticket",
     "Timer",
     "init",
     "upgrade_table",

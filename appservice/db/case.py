@@ -13,7 +13,8 @@ EXPIRED = "expired"
 OPEN = (WAITING, ASSIGNED)
 _COLUMNS = (
     "id, tenant_id, client_id, number, status, operator_id, case_room, opened_at, assigned_at, "
-    "first_response_at, closed_at, rating, rating_poll, nominee, team, intake_poll"
+    "first_response_at, closed_at, rating, rating_poll, nominee, team, intake_poll, category_id, "
+    "intake_answer, last_reply_at"
 )
 
 
@@ -39,6 +40,14 @@ class Case:
     nominee: UserID | None = None
     team: str | None = None
     intake_poll: EventID | None = None
+    category_id: int | None = None
+    intake_answer: str | None = None
+    last_reply_at: int | None = None
+
+    @property
+    def handled(self) -> bool:
+        """An operator answered (seed 003: a case nobody replied to counts as unhandled)."""
+        return self.first_response_at is not None
 
     @classmethod
     def _from_row(cls, row: Any) -> Case | None:
@@ -111,6 +120,15 @@ class Case:
         return UserID(found) if found else None
 
     @classmethod
+    async def ever_handled_by(cls, client_id: int, operator: UserID) -> bool:
+        found = await cls.db.fetchval(
+            "SELECT 1 FROM consult_case WHERE client_id=$1 AND operator_id=$2 LIMIT 1",
+            client_id,
+            operator,
+        )
+        return bool(found)
+
+    @classmethod
     async def get(cls, case_id: int) -> Case | None:
         return cls._from_row(
             await cls.db.fetchrow(f"SELECT {_COLUMNS} FROM consult_case WHERE id=$1", case_id)
@@ -149,7 +167,8 @@ class Case:
         await self.db.execute(
             "UPDATE consult_case SET status=$2, operator_id=$3, case_room=$4, assigned_at=$5, "
             "first_response_at=$6, closed_at=$7, rating=$8, rating_poll=$9, nominee=$10, "
-            "team=$11, intake_poll=$12 WHERE id=$1",
+            "team=$11, intake_poll=$12, category_id=$13, intake_answer=$14, last_reply_at=$15 "
+            "WHERE id=$1",
             self.id,
             self.status,
             self.operator_id,
@@ -162,6 +181,9 @@ class Case:
             self.nominee,
             self.team,
             self.intake_poll,
+            self.category_id,
+            self.intake_answer,
+            self.last_reply_at,
         )
 
 
@@ -188,10 +210,12 @@ class EventMap:
         target_room: str,
         target_event: EventID | None,
         seq: int,
+        body: str | None = None,
+        sent_at: int | None = None,
     ) -> None:
         await cls.db.execute(
             "INSERT INTO event_map (case_id, source_room, source_event, target_room, "
-            "target_event, seq) VALUES ($1, $2, $3, $4, $5, $6) "
+            "target_event, seq, body, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
             "ON CONFLICT (source_event, target_room) DO UPDATE SET target_event=$5",
             case_id,
             source_room,
@@ -199,7 +223,26 @@ class EventMap:
             target_room,
             target_event,
             seq,
+            body,
+            sent_at,
         )
+
+    @classmethod
+    async def forget_body(cls, event_id: EventID) -> None:
+        """A redacted message leaves no text behind for search or transcripts."""
+        await cls.db.execute(
+            "UPDATE event_map SET body=NULL WHERE source_event=$1 OR target_event=$1", event_id
+        )
+
+    @classmethod
+    async def transcript(cls, case_id: int, client_room: RoomID) -> list[tuple[bool, int, str]]:
+        """(from the client, when, text) of every relayed message of the case, in order."""
+        rows = await cls.db.fetch(
+            "SELECT source_room, sent_at, body FROM event_map WHERE case_id=$1 "
+            "AND body IS NOT NULL ORDER BY seq",
+            case_id,
+        )
+        return [(r["source_room"] == client_room, r["sent_at"] or 0, r["body"]) for r in rows]
 
     @classmethod
     async def counterpart(cls, event_id: EventID, room_id: RoomID) -> EventID | None:

@@ -4,27 +4,25 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Any, cast
+from typing import Any
 
 from mautrix.appservice import IntentAPI
 from mautrix.errors import MatrixError
-from mautrix.types import EventID, EventType, RoomID, UserID
+from mautrix.types import EventID, RoomID, UserID
 
 from .. import relay
 from ..bot import send_notice, txn_for
 from ..context import Context
-from ..db import OPERATOR, Case, Client, EventMap, NoticeSent, Persona
+from ..db import OPERATOR, Case, Client, EventMap, NoticeSent, OperatorSettings, Persona
 from ..db.case import ASSIGNED, CLOSED, PENDING, WAITING
 from ..db.tenant import Tenant
 from ..i18n import Lang, t
 from ..rooms import create_room
-from . import validate
+from . import notify, permissions, polls, records, validate
 from .errors import Refusal, conflict, forbidden, not_found
 
 log = logging.getLogger("soudan.cases")
 
-POLL_START = "org.matrix.msc3381.poll.start"
-POLL_RESPONSES = ("org.matrix.msc3381.poll.response", "m.poll.response")
 RATINGS = ("1", "2", "3", "4", "5")
 
 
@@ -79,7 +77,7 @@ async def client_command(ctx: Context, tenant: Tenant, client: Client, body: str
     name = parts[0].lower() if parts else ""
     try:
         if name == "operators":
-            listed = await routing().nominable(tenant)
+            listed = await routing().nominable(tenant, client)
             if not listed:
                 return t(lang, "routing.nobody_nominable")
             lines = [t(lang, "routing.nominable_header")]
@@ -116,7 +114,7 @@ async def on_client_event(
         return
     event_type = raw["type"]
     content = raw.get("content", {})
-    if event_type in POLL_RESPONSES or event_type == "m.room.message":
+    if event_type in polls.POLL_RESPONSES or event_type == "m.room.message":
         if await _take_rating(ctx, tenant, client, raw):
             return
         if await routing().take_intake_answer(ctx, tenant, client, raw):
@@ -163,17 +161,27 @@ async def open_case(ctx: Context, tenant: Tenant, client: Client, raw: dict[str,
     )
     await client_ghost(ctx, tenant, client)
     if tenant.staff_room:
-        preview = ""
-        if tenant.queue_preview:
-            body = str(raw.get("content", {}).get("body", ""))
-            preview = t(lang, "case.preview", text=body[:120])
         await ctx.bot.notice(
             tenant.staff_room,
-            t(lang, "case.waiting", number=case.number, alias=client.alias) + preview,
+            await _announcement(tenant, case, client, str(raw.get("content", {}).get("body", ""))),
             txn_id=txn_for(raw["event_id"], "case-announce"),
         )
     log.info("Case %s of tenant %s opened", case.number, tenant.slug)
     return case
+
+
+async def _announcement(
+    tenant: Tenant, case: Case, client: Client, first_line: str | None = None
+) -> str:
+    """What the staff room hears of a new case. Every operator reads the staff room, so where
+    some may not see every client, it names no client and quotes nothing."""
+    lang = _lang(tenant)
+    if await OperatorSettings.any_restricted(tenant.id):
+        return t(lang, "case.waiting_anonymous", number=case.number)
+    preview = ""
+    if tenant.queue_preview and first_line is not None:
+        preview = t(lang, "case.preview", text=first_line[:120])
+    return t(lang, "case.waiting", number=case.number, alias=client.alias) + preview
 
 
 async def _relay_client(
@@ -181,20 +189,36 @@ async def _relay_client(
 ) -> None:
     event_id = EventID(raw["event_id"])
     room_id = RoomID(raw["room_id"])
+    content = raw.get("content", {})
+    sent_at = raw.get("origin_server_ts")
     if case.status == WAITING or not case.case_room:
-        await EventMap.add(case.id, room_id, event_id, PENDING, None, await _next_seq(case))
+        seq = await _next_seq(case)
+        text = relay.text_of(content) if raw["type"] == "m.room.message" else None
+        await EventMap.add(case.id, room_id, event_id, PENDING, None, seq, text, sent_at)
         return
     ghost = await client_ghost(ctx, tenant, client)
-    await relay.relay(
+    sent = await relay.relay(
         ghost,
         case.id,
         room_id,
         event_id,
         raw["type"],
-        raw.get("content", {}),
+        content,
         case.case_room,
         await _next_seq(case),
+        sent_at,
     )
+    if sent and case.operator_id and raw["type"] == "m.room.message":
+        # Once per stretch of client messages the operator has not answered yet.
+        await notify.tell(
+            ctx,
+            tenant,
+            case.operator_id,
+            notify.MESSAGE,
+            f"{case.id}-{case.last_reply_at}",
+            number=case.number,
+            alias=client.alias,
+        )
 
 
 async def _client_redaction(
@@ -203,6 +227,7 @@ async def _client_redaction(
     redacted = raw.get("redacts") or raw.get("content", {}).get("redacts")
     if not redacted:
         return
+    await EventMap.forget_body(EventID(redacted))
     if case.status == WAITING or not case.case_room:
         await EventMap.drop_pending(case.id, EventID(redacted))
         return
@@ -224,12 +249,21 @@ async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[
         if await NoticeSent.claim(case.case_room, "halt", str(tenant.halted_at)):
             await ctx.bot.notice(case.case_room, t(_lang(tenant), "routing.halted_operator"))
         return
-    desk = ctx.desk(tenant.slug)
     event_type = raw["type"]
+    assert case.operator_id is not None
+    refusal = _refusal(await OperatorSettings.get(tenant.id, case.operator_id), raw)
+    if refusal is not None:
+        if event_type != "m.room.redaction":
+            await ctx.bot.reply(
+                case.case_room, EventID(raw["event_id"]), t(_lang(tenant), refusal)
+            )
+        return
     if event_type == "m.room.redaction":
         # The desk created the client's room, so it may redact any copy, whoever sent it.
         redacted = raw.get("redacts") or raw.get("content", {}).get("redacts")
-        await relay.relay_redaction(desk, redacted, client.room_id)
+        if redacted:
+            await EventMap.forget_body(EventID(redacted))
+        await relay.relay_redaction(ctx.desk(tenant.slug), redacted, client.room_id)
         return
     content = raw.get("content", {})
     if (
@@ -239,7 +273,7 @@ async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[
         return
     if event_type not in ("m.room.message", "m.reaction"):
         return
-    speaker = await _operator_voice(ctx, tenant, case, client)
+    speaker, _ = await _operator_voice(ctx, tenant, case, client)
     sent = await relay.relay(
         speaker,
         case.id,
@@ -249,30 +283,100 @@ async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[
         content,
         client.room_id,
         await _next_seq(case),
+        raw.get("origin_server_ts"),
     )
-    if sent and case.first_response_at is None and event_type == "m.room.message":
-        case.first_response_at = ctx.clock.now_ms()
-        await case.save()
+    if sent and event_type == "m.room.message":
+        await _answered(ctx, case)
 
 
-async def _operator_voice(ctx: Context, tenant: Tenant, case: Case, client: Client) -> IntentAPI:
-    """The desk (official persona), or the operator's own persona where both allow it."""
+def _refusal(settings: OperatorSettings, raw: dict[str, Any]) -> str | None:
+    """Why the operator's event may not reach the client (a message key), or None."""
+    if not settings.may_send:
+        return "perm.view_only"
+    if settings.templates_only and raw["type"] == "m.room.message":
+        return "perm.templates_only"  # free text, edits and files alike
+    return None
+
+
+async def _answered(ctx: Context, case: Case) -> None:
+    """An operator's reply reached the client: the case counts as handled."""
+    now = ctx.clock.now_ms()
+    if case.first_response_at is None:
+        case.first_response_at = now
+    case.last_reply_at = now
+    await case.save()
+
+
+async def send_template(
+    ctx: Context, tenant: Tenant, case: Case, operator: UserID, name: object, source: EventID
+) -> str:
+    """Fill a template for this case's client and send it as the operator's reply; the case
+    room shows what was sent."""
+    settings = await OperatorSettings.get(tenant.id, operator)
+    if not settings.may_send:
+        raise forbidden("perm.view_only")
+    template = await records.get_template(tenant, name)
+    client = await Client.get(case.client_id)
+    if case.status != ASSIGNED or case.case_room is None or not client or not client.room_id:
+        raise conflict("case.not_assigned", number=case.number)
+    if tenant.suspended or tenant.halted:
+        raise conflict("routing.halted_operator")
+    speaker, speaker_name = await _operator_voice(ctx, tenant, case, client)
+    text = records.fill(
+        template,
+        {
+            "nickname": client.alias or "",
+            "operator": speaker_name,
+            "tenant": tenant.name,
+            "case": case.number,
+        },
+    )
+    shown = await send_notice(
+        ctx.az.intent,
+        case.case_room,
+        t(_lang(tenant), "template.sent", name=template.name, text=text),
+        txn_id=txn_for(source, "template"),
+    )
+    await relay.relay(
+        speaker,
+        case.id,
+        case.case_room,
+        shown,
+        "m.room.message",
+        {"msgtype": "m.text", "body": text},
+        client.room_id,
+        await _next_seq(case),
+        ctx.clock.now_ms(),
+    )
+    await _answered(ctx, case)
+    return text
+
+
+async def _operator_voice(
+    ctx: Context, tenant: Tenant, case: Case, client: Client
+) -> tuple[IntentAPI, str]:
+    """Who speaks to the client, and under what name: the desk (the official persona), or the
+    operator's own persona where the tenant and the operator's setting allow it."""
     desk = ctx.desk(tenant.slug)
-    if not tenant.personal_personas or case.operator_id is None:
-        return desk
+    if not tenant.personal_personas or case.operator_id is None or not client.room_id:
+        return desk, tenant.name
+    setting = (await OperatorSettings.get(tenant.id, case.operator_id)).persona
     persona = await Persona.get(tenant.id, case.operator_id)
-    if persona is None or not persona.active or not client.room_id:
-        return desk
+    if setting == "official" or persona is None or not (persona.active or setting == "personal"):
+        return desk, tenant.name
     ghost = ctx.az.intent.user(UserID(ctx.config.ghost_mxid(persona.ghost)))
     await ghost.ensure_registered()
     await ghost.ensure_joined(client.room_id, bot=desk)
-    return ghost
+    return ghost, persona.name
 
 
 async def set_persona(
     ctx: Context, tenant: Tenant, operator: UserID, name: str | None
 ) -> Persona | None:
     """A personal persona under ``name`` for the operator, or back to the official one."""
+    setting = (await OperatorSettings.get(tenant.id, operator)).persona
+    if setting == ("personal" if name is None else "official"):
+        raise forbidden(f"persona.fixed_{setting}")
     persona = await Persona.get(tenant.id, operator)
     if name is None:
         if persona is not None:
@@ -295,8 +399,15 @@ async def set_persona(
 # Operator actions
 
 
-async def queue(tenant: Tenant) -> list[tuple[Case, Client | None]]:
-    return [(case, await Client.get(case.client_id)) for case in await Case.waiting(tenant.id)]
+async def queue(
+    tenant: Tenant, settings: OperatorSettings | None
+) -> list[tuple[Case, Client | None]]:
+    """The waiting cases the viewer may see (None: all of them)."""
+    return [
+        (case, await Client.get(case.client_id))
+        for case in await Case.waiting(tenant.id)
+        if await permissions.may_see(settings, case.client_id, case.nominee)
+    ]
 
 
 async def _case(tenant: Tenant, number: object) -> Case:
@@ -314,8 +425,32 @@ async def take(ctx: Context, tenant: Tenant, number: object, operator: UserID) -
         raise conflict("case.not_waiting", number=case.number)
     if not await tenant.has_member(operator, OPERATOR):
         raise forbidden("case.not_operator", user_id=operator)
+    settings = await OperatorSettings.get(tenant.id, operator)
+    if not await permissions.may_see(settings, case.client_id, case.nominee):
+        raise forbidden("case.out_of_scope", number=case.number)
     await assign(ctx, tenant, case, operator)
     return case
+
+
+async def give(ctx: Context, tenant: Tenant, number: object, target: object) -> Case:
+    """An admin gives a waiting case to an operator (the way into "assigned only" scopes)."""
+    case = await _case(tenant, number)
+    if case.status != WAITING:
+        raise conflict("case.not_waiting", number=case.number)
+    operator = await _receiver(tenant, case, target)
+    await assign(ctx, tenant, case, operator)
+    return case
+
+
+async def _receiver(tenant: Tenant, case: Case, target: object) -> UserID:
+    """The operator a case is handed to, if they may have it."""
+    operator = validate.user_id(target)
+    if not await tenant.has_member(operator, OPERATOR):
+        raise forbidden("case.not_operator", user_id=operator)
+    settings = await OperatorSettings.get(tenant.id, operator)
+    if not await permissions.may_be_given(settings, case.client_id):
+        raise forbidden("case.target_out_of_scope", user_id=operator)
+    return operator
 
 
 async def assign(ctx: Context, tenant: Tenant, case: Case, operator: UserID) -> None:
@@ -340,10 +475,21 @@ async def assign(ctx: Context, tenant: Tenant, case: Case, operator: UserID) -> 
     case.assigned_at = ctx.clock.now_ms()
     await case.save()
     await ctx.bot.notice(case.case_room, t(lang, "case.assigned_room", number=case.number))
+    settings = await OperatorSettings.get(tenant.id, operator)
+    await ctx.bot.notice(case.case_room, await records.client_card(tenant, client, case, settings))
     for pending in await EventMap.pending(case.id):
         await _replay(ctx, client, case, ghost, pending.source_event)
     if tenant.staff_room:
         await ctx.bot.notice(tenant.staff_room, t(lang, "case.taken", number=case.number))
+    await notify.tell(
+        ctx,
+        tenant,
+        operator,
+        notify.ASSIGNED,
+        f"{case.id}-{case.assigned_at}",
+        number=case.number,
+        alias=client.alias,
+    )
 
 
 async def _replay(
@@ -370,6 +516,7 @@ async def _replay(
         raw.get("content", {}),
         case.case_room,
         seq,
+        raw.get("origin_server_ts"),
     )
 
 
@@ -398,13 +545,9 @@ async def transfer(
         await case.save()
         client = await Client.get(case.client_id)
         if tenant.staff_room and client:
-            await ctx.bot.notice(
-                tenant.staff_room, t(lang, "case.waiting", number=case.number, alias=client.alias)
-            )
+            await ctx.bot.notice(tenant.staff_room, await _announcement(tenant, case, client))
     else:
-        operator = validate.user_id(target)
-        if not await tenant.has_member(operator, OPERATOR):
-            raise forbidden("case.not_operator", user_id=operator)
+        operator = await _receiver(tenant, case, target)
         if operator == previous:
             raise conflict("case.same_operator")
         await assign(ctx, tenant, case, operator)
@@ -433,7 +576,7 @@ async def close(ctx: Context, tenant: Tenant, case: Case) -> None:
     lang = _lang(tenant)
     if client and client.room_id:
         choices = [(value, t(lang, f"case.rating.{value}")) for value in RATINGS]
-        case.rating_poll = await send_poll(
+        case.rating_poll = await polls.send_poll(
             ctx,
             tenant,
             client.room_id,
@@ -448,53 +591,6 @@ async def close(ctx: Context, tenant: Tenant, case: Case) -> None:
     await routing().route_waiting(ctx, tenant)  # the operator has room for another case
 
 
-async def send_poll(
-    ctx: Context,
-    tenant: Tenant,
-    room_id: RoomID,
-    question: str,
-    choices: list[tuple[str, str]],
-    note: str,
-    *,
-    key: str,
-) -> EventID:
-    """A poll from the desk, whose text fallback lets clients without polls answer too."""
-    fallback = "\n".join([question, *(f"{id_}. {label}" for id_, label in choices), note])
-    content = {
-        POLL_START: {
-            "kind": "org.matrix.msc3381.poll.disclosed",
-            "max_selections": 1,
-            "question": {"org.matrix.msc1767.text": question},
-            "answers": [{"id": id_, "org.matrix.msc1767.text": label} for id_, label in choices],
-        },
-        "org.matrix.msc1767.text": fallback,
-        "body": fallback,
-    }
-    return await ctx.desk(tenant.slug).send_message_event(
-        room_id,
-        EventType.find(POLL_START, EventType.Class.MESSAGE),
-        cast(Any, content),
-        txn_id=f"soudan-poll-{key}",
-    )
-
-
-def chosen_answer(raw: dict[str, Any], poll: EventID) -> str | None:
-    """A poll answer to ``poll``, or a message that is just a number (for clients without
-    polls); None for anything else."""
-    content = raw.get("content", {})
-    if raw["type"] in POLL_RESPONSES:
-        if content.get("m.relates_to", {}).get("event_id") != poll:
-            return None
-        answer = content.get("org.matrix.msc3381.poll.response", {}).get("answers") or content.get(
-            "m.selections"
-        )
-        return str(answer[0]) if isinstance(answer, list) and answer else None
-    if raw["type"] != "m.room.message":
-        return None
-    body = str(content.get("body", "")).strip()
-    return body.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-
-
 async def _take_rating(ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]) -> bool:
     """A poll answer or a lone digit right after a close is the rating, not a new case."""
     if await Case.open_for(client.id):
@@ -502,9 +598,9 @@ async def _take_rating(ctx: Context, tenant: Tenant, client: Client, raw: dict[s
     case = await Case.last_closed_for(client.id)
     if case is None or case.rating is not None or case.rating_poll is None:
         return False
-    value = chosen_answer(raw, case.rating_poll)
+    value = polls.chosen_answer(raw, case.rating_poll)
     if value not in RATINGS:
-        return raw["type"] in POLL_RESPONSES
+        return raw["type"] in polls.POLL_RESPONSES
     case.rating = int(value)
     await case.save()
     await send_notice(

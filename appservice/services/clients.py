@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from mautrix.errors import MatrixError
-from mautrix.types import FileInfo, MediaMessageEventContent, MessageType, RoomID, UserID
+from mautrix.types import RoomID, UserID
 
 from ..accounts import AccountError
 from ..bot import send_notice
@@ -268,14 +268,5 @@ async def deliver_voucher_files(
     uris: dict[str, str] = {}
     for kind, (data, mime) in files.items():
         name = f"vouchers-{tenant.slug}-{stamp}.{kind}"
-        uri = await ctx.bot.intent.upload_media(data, mime_type=mime, filename=name)
-        uris[kind] = uri
-        if tenant.admin_room:
-            content = MediaMessageEventContent(
-                msgtype=MessageType.FILE,
-                body=name,
-                url=uri,
-                info=FileInfo(mimetype=mime, size=len(data)),
-            )
-            await ctx.bot.intent.send_message(tenant.admin_room, content)
+        uris[kind] = await ctx.bot.send_file(tenant.admin_room, data, name, mime)
     return uris

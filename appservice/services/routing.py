@@ -11,12 +11,12 @@ from mautrix.types import UserID
 from .. import hours
 from ..bot import send_notice
 from ..context import Context
-from ..db import Case, Client, NoticeSent, OperatorState, Tenant, Timer
+from ..db import Case, Client, NoticeSent, OperatorSettings, OperatorState, Tenant, Timer
 from ..db.case import EXPIRED, WAITING
 from ..i18n import Lang, t
-from . import cases, validate
+from . import cases, notify, permissions, polls, validate
 from .errors import Refusal, conflict, not_found
-from .tenants import parse_date
+from .validate import parse_date
 
 log = logging.getLogger("soudan.routing")
 
@@ -51,6 +51,7 @@ async def pick(ctx: Context, tenant: Tenant, case: Case, client: Client) -> User
     states = [s for s in await OperatorState.all(tenant.id) if s.status == ONLINE]
     if case.team:
         states = [s for s in states if s.team == case.team]
+    states = [s for s in states if await _may_have(tenant, s.user_id, client)]
     loads = {s.user_id: await Case.open_count(tenant.id, s.user_id) for s in states}
     available = [s.user_id for s in states if loads[s.user_id] < tenant.max_open]
     if case.nominee:
@@ -61,6 +62,11 @@ async def pick(ctx: Context, tenant: Tenant, case: Case, client: Client) -> User
     if tenant.assign_mode == "auto" and available:
         return min(available, key=lambda user: (loads[user], available.index(user)))
     return None
+
+
+async def _may_have(tenant: Tenant, operator: UserID, client: Client) -> bool:
+    settings = await OperatorSettings.get(tenant.id, operator)
+    return await permissions.may_be_given(settings, client.id)
 
 
 async def route(ctx: Context, tenant: Tenant, case: Case) -> None:
@@ -115,6 +121,15 @@ async def case_opened(ctx: Context, tenant: Tenant, case: Case) -> None:
         if client:
             await ask_intake(ctx, tenant, case, client)
     await route(ctx, tenant, case)
+    await _announce_waiting(ctx, tenant, case)
+
+
+async def _announce_waiting(ctx: Context, tenant: Tenant, case: Case) -> None:
+    """Operators who asked for it hear of a case left in the queue."""
+    fresh = await Case.get(case.id)
+    client = await Client.get(case.client_id)
+    if fresh is not None and client is not None and fresh.status == WAITING:
+        await notify.new_case(ctx, tenant, fresh, client)
 
 
 async def on_case_expiry(ctx: Context, timer: Timer) -> None:
@@ -207,13 +222,18 @@ async def set_profile(tenant: Tenant, operator: UserID, name: str, about: str) -
     await state.save()
 
 
-async def nominable(tenant: Tenant) -> list[OperatorState]:
-    return [s for s in await OperatorState.all(tenant.id) if s.nominations and s.profile_name]
+async def nominable(tenant: Tenant, client: Client) -> list[OperatorState]:
+    """The operators this client may nominate: they accept nominations and may have them."""
+    return [
+        s
+        for s in await OperatorState.all(tenant.id)
+        if s.nominations and s.profile_name and await _may_have(tenant, s.user_id, client)
+    ]
 
 
 async def nominate(ctx: Context, tenant: Tenant, client: Client, choice: object) -> OperatorState:
     """The client picks an operator from the nomination list; their case goes to them."""
-    listed = await nominable(tenant)
+    listed = await nominable(tenant, client)
     number = validate.count(choice, low=1, high=max(len(listed), 1), what="number")
     if not listed:
         raise not_found("routing.nobody_nominable")
@@ -271,7 +291,7 @@ async def ask_intake(ctx: Context, tenant: Tenant, case: Case, client: Client) -
     if not tenant.intake or not client.room_id:
         return
     answers = tenant.intake["answers"]
-    case.intake_poll = await cases.send_poll(
+    case.intake_poll = await polls.send_poll(
         ctx,
         tenant,
         client.room_id,
@@ -290,11 +310,12 @@ async def take_intake_answer(
     case = await Case.open_for(client.id)
     if case is None or case.intake_poll is None or case.team is not None or not tenant.intake:
         return False
-    value = cases.chosen_answer(raw, case.intake_poll)
+    value = polls.chosen_answer(raw, case.intake_poll)
     answers = tenant.intake["answers"]
     if value is None or not value.isdigit() or not 1 <= int(value) <= len(answers):
         return False
     case.team = answers[int(value) - 1]["team"]
+    case.intake_answer = answers[int(value) - 1]["label"]
     await case.save()
     if client.room_id:
         await send_notice(ctx.desk(tenant.slug), client.room_id, t(_lang(tenant), "intake.thanks"))

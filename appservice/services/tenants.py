@@ -6,7 +6,7 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,8 +18,9 @@ from ..context import Context
 from ..db import ADMIN, OPERATOR, ApiToken, Client, Tenant, Timer
 from ..i18n import Lang, t
 from ..rooms import create_room
-from . import validate
+from . import history, validate
 from .errors import Refusal, conflict, not_found
+from .validate import parse_date
 
 log = logging.getLogger("soudan.tenants")
 
@@ -86,6 +87,7 @@ async def create_tenant(ctx: Context, slug: str, preset: str, language: str, nam
         log.warning("Could not create the rooms of tenant %s: %s", slug, e)
         await tenant.delete()
         raise Refusal("tenant.rooms_failed", status=502, errcode="SOUDAN_HOMESERVER_ERROR") from e
+    await history.schedule_summaries(ctx.scheduler, [tenant], ctx.clock.now_ms())
     log.info("Created tenant %s (%s)", slug, preset)
     return tenant
 
@@ -193,13 +195,6 @@ async def resume(ctx: Context, tenant: Tenant) -> None:
 
 def _zone(ctx: Context) -> ZoneInfo:
     return ZoneInfo(ctx.config["platform.timezone"])
-
-
-def parse_date(value: object) -> date:
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise Refusal("bad.date", value=str(value)[:40]) from None
 
 
 async def set_trial(ctx: Context, tenant: Tenant, last_day: str | None) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 from mautrix.types import UserID
 
@@ -74,3 +75,11 @@ def text(value: object, what: str, limit: int) -> str:
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
         raise Refusal("bad.name_control", what=what)
     return value
+
+
+def parse_date(value: object) -> date:
+    """A calendar date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise Refusal("bad.date", value=str(value)[:40]) from None

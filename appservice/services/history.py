@@ -1,0 +1,422 @@
+"""The case history: search, export (CSV and XLSX) and the monthly summary (seed 003).
+
+Every listing is for a viewer: None for an admin, who sees the whole tenant, or an operator's
+settings, whose scope limits it. No row ever carries a client's Matrix ID, only their alias.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from mautrix.types import UserID
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from .. import hours
+from ..context import Context
+from ..db import Case, OperatorSettings, Tenant, Timer
+from ..db.case import _COLUMNS as CASE_COLUMNS
+from ..db.case import ASSIGNED, CLOSED, EXPIRED, WAITING
+from ..i18n import Lang, t
+from ..scheduler import Scheduler
+from . import permissions, validate
+from .errors import Refusal
+from .records import find_category
+from .validate import parse_date
+
+STATUSES = (WAITING, ASSIGNED, CLOSED, EXPIRED, "handled", "unhandled")
+FILTERS = ("from", "to", "status", "category", "operator", "rating", "text")
+FORMATS = ("csv", "xlsx")
+MIME = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+SHOWN = 20
+
+
+@dataclass
+class Filters:
+    start: int | None = None  # ms, inclusive
+    end: int | None = None  # ms, exclusive
+    status: str | None = None
+    category: str | None = None  # a path: the category and everything below it
+    operator: UserID | None = None
+    rating: tuple[int, int] | None = None
+    text: str | None = None
+    number: int | None = None  # one case
+
+
+@dataclass
+class Row:
+    """A case as the history shows it."""
+
+    case: Case
+    alias: str
+    category: str
+    notes: list[str]
+    tickets: int
+
+
+def _day_start(tenant: Tenant, day: date) -> int:
+    zone = hours.zone(tenant.timezone)
+    return int(datetime(day.year, day.month, day.day, tzinfo=zone).timestamp() * 1000)
+
+
+async def parse_filters(tenant: Tenant, given: dict[str, Any]) -> Filters:
+    """Filters from ``key=value`` pairs (commands) or query parameters (the API); every value
+    is checked before anything is searched."""
+    found = Filters()
+    start = end = None
+    for key, value in given.items():
+        if key not in FILTERS:
+            raise Refusal("history.bad_filter", name=str(key)[:40], options=", ".join(FILTERS))
+        if key == "from":
+            start = parse_date(value)
+            found.start = _day_start(tenant, start)
+        elif key == "to":
+            end = parse_date(value)
+            found.end = _day_start(tenant, end + timedelta(days=1))
+        elif key == "status":
+            if value not in STATUSES:
+                raise Refusal(
+                    "history.bad_status", value=str(value)[:20], options=", ".join(STATUSES)
+                )
+            found.status = str(value)
+        elif key == "category":
+            found.category = (await find_category(tenant, value)).path
+        elif key == "operator":
+            found.operator = validate.user_id(value)
+        elif key == "rating":
+            low, _, high = str(value).partition("-")
+            first = validate.count(low, low=1, high=5, what="rating")
+            last = validate.count(high, low=1, high=5, what="rating") if high else first
+            if first > last:
+                raise Refusal("history.bad_rating", value=str(value)[:20])
+            found.rating = (first, last)
+        else:
+            found.text = validate.text(value, "text", 200)
+    if start and end and start > end:
+        raise Refusal("history.reversed", start=start.isoformat(), end=end.isoformat())
+    return found
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+async def search(tenant: Tenant, filters: Filters, settings: OperatorSettings | None) -> list[Row]:
+    """The cases matching ``filters`` that the viewer may see, oldest first."""
+    columns = ", ".join(f"c.{c.strip()}" for c in CASE_COLUMNS.split(","))
+    params: list[Any] = [tenant.id]
+    where = ["c.tenant_id=$1"]
+
+    def param(value: Any) -> str:
+        params.append(value)
+        return f"${len(params)}"
+
+    if filters.number is not None:
+        where.append(f"c.number = {param(filters.number)}")
+    if filters.start is not None:
+        where.append(f"c.opened_at >= {param(filters.start)}")
+    if filters.end is not None:
+        where.append(f"c.opened_at < {param(filters.end)}")
+    if filters.status == "handled":
+        where.append("c.first_response_at IS NOT NULL")
+    elif filters.status == "unhandled":
+        where.append("c.first_response_at IS NULL")
+    elif filters.status:
+        where.append(f"c.status = {param(filters.status)}")
+    if filters.category:
+        path = param(filters.category)
+        where.append(f"(cat.path = {path} OR cat.path LIKE {param(filters.category + ' > %')})")
+    if filters.operator:
+        where.append(f"c.operator_id = {param(filters.operator)}")
+    if filters.rating:
+        where.append(f"c.rating BETWEEN {param(filters.rating[0])} AND {param(filters.rating[1])}")
+    if filters.text:
+        like = param(_like(filters.text))
+        where.append(
+            "(EXISTS (SELECT 1 FROM event_map e WHERE e.case_id=c.id AND "
+            f"LOWER(e.body) LIKE {like} ESCAPE '\\') "
+            "OR EXISTS (SELECT 1 FROM case_note n WHERE n.case_id=c.id AND "
+            f"LOWER(n.body) LIKE {like} ESCAPE '\\') "
+            "OR EXISTS (SELECT 1 FROM ticket k WHERE k.case_id=c.id AND "
+            f"(LOWER(k.title) LIKE {like} ESCAPE '\\' OR LOWER(k.body) LIKE {like} ESCAPE '\\')))"
+        )
+    scope = permissions.scope_sql(settings, params)
+    rows = await Case.db.fetch(
+        f"SELECT {columns}, cl.alias AS client_alias, cat.path AS category_path "
+        "FROM consult_case c JOIN client cl ON cl.id=c.client_id "
+        "LEFT JOIN category cat ON cat.id=c.category_id "
+        f"WHERE {' AND '.join(where)}{scope} ORDER BY c.number",
+        *params,
+    )
+    notes = await _notes(tenant.id)
+    tickets = await _ticket_counts(tenant.id)
+    found = []
+    for row in rows:
+        values = dict(row)
+        alias = values.pop("client_alias") or ""
+        category = values.pop("category_path") or ""
+        case = Case(**values)
+        found.append(Row(case, alias, category, notes.get(case.id, []), tickets.get(case.id, 0)))
+    return found
+
+
+async def _notes(tenant_id: int) -> dict[int, list[str]]:
+    rows = await Case.db.fetch(
+        "SELECT n.case_id, n.body FROM case_note n JOIN consult_case c ON c.id=n.case_id "
+        "WHERE c.tenant_id=$1 ORDER BY n.id",
+        tenant_id,
+    )
+    found: dict[int, list[str]] = {}
+    for row in rows:
+        found.setdefault(row["case_id"], []).append(row["body"])
+    return found
+
+
+async def _ticket_counts(tenant_id: int) -> dict[int, int]:
+    rows = await Case.db.fetch(
+        "SELECT case_id, COUNT(*) AS n FROM ticket WHERE tenant_id=$1 GROUP BY case_id",
+        tenant_id,
+    )
+    return {row["case_id"]: int(row["n"]) for row in rows}
+
+
+# Export
+
+COLUMNS = (
+    "number",
+    "opened",
+    "status",
+    "handled",
+    "category",
+    "operator",
+    "client",
+    "team",
+    "intake",
+    "assigned",
+    "first_response",
+    "first_response_s",
+    "closed",
+    "rating",
+    "notes",
+    "tickets",
+)
+
+
+def columns_for(settings: OperatorSettings | None) -> tuple[str, ...]:
+    """The intake answer is left out for operators who may not see it."""
+    hidden = settings is not None and not settings.see_intake
+    return tuple(c for c in COLUMNS if not (hidden and c == "intake"))
+
+
+def _time(tenant: Tenant, ms: int | None) -> datetime | None:
+    if ms is None:
+        return None
+    return datetime.fromtimestamp(ms / 1000, hours.zone(tenant.timezone)).replace(tzinfo=None)
+
+
+def _values(tenant: Tenant, row: Row, lang: Lang) -> dict[str, Any]:
+    case = row.case
+    first = case.first_response_at
+    return {
+        "number": case.number,
+        "opened": _time(tenant, case.opened_at),
+        "status": t(lang, f"history.status.{case.status}"),
+        "handled": t(lang, "history.yes" if case.handled else "history.no"),
+        "category": row.category,
+        "operator": case.operator_id or "",
+        "client": row.alias,
+        "team": case.team or "",
+        "intake": case.intake_answer or "",
+        "assigned": _time(tenant, case.assigned_at),
+        "first_response": _time(tenant, first),
+        "first_response_s": (first - case.opened_at) // 1000 if first is not None else None,
+        "closed": _time(tenant, case.closed_at),
+        "rating": case.rating,
+        "notes": " / ".join(row.notes),
+        "tickets": row.tickets,
+    }
+
+
+def render(tenant: Tenant, rows: list[Row], settings: OperatorSettings | None, kind: str) -> bytes:
+    """The rows as a CSV (UTF-8 with a BOM, which spreadsheet programs need for Japanese) or
+    an XLSX workbook, with headers in the tenant's language."""
+    if kind not in FORMATS:
+        raise Refusal("history.bad_format", value=str(kind)[:20], options=", ".join(FORMATS))
+    lang: Lang = tenant.language  # type: ignore[assignment]
+    columns = columns_for(settings)
+    header = [t(lang, f"history.col.{c}") for c in columns]
+    table = [[_values(tenant, row, lang)[c] for c in columns] for row in rows]
+    if kind == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(header)
+        for line in table:
+            writer.writerow([_csv_value(v) for v in line])
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(t(lang, "history.sheet"))
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    cells = []
+    for title in header:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    for line in table:
+        sheet.append(line)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv_value(value: object) -> object:
+    if value is None:
+        return ""
+    return value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, datetime) else value
+
+
+def file_name(tenant: Tenant, now_ms: int, kind: str) -> str:
+    stamp = datetime.fromtimestamp(now_ms / 1000, hours.zone(tenant.timezone))
+    return f"cases-{tenant.slug}-{stamp:%Y%m%d-%H%M}.{kind}"
+
+
+# The monthly summary
+
+
+def month_range(tenant: Tenant, month: str) -> tuple[int, int]:
+    try:
+        first = datetime.strptime(month, "%Y-%m").date()
+    except (TypeError, ValueError):
+        raise Refusal("history.bad_month", value=str(month)[:20]) from None
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return _day_start(tenant, first), _day_start(tenant, following)
+
+
+def previous_month(tenant: Tenant, now_ms: int) -> str:
+    today = datetime.fromtimestamp(now_ms / 1000, hours.zone(tenant.timezone)).date()
+    return (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+
+
+def _figures(cases: list[Case]) -> dict[str, Any]:
+    waits = [(c.first_response_at - c.opened_at) / 1000 for c in cases if c.first_response_at]
+    ratings = [c.rating for c in cases if c.rating is not None]
+    return {
+        "opened": len(cases),
+        "handled": sum(1 for c in cases if c.handled),
+        "unhandled": sum(1 for c in cases if not c.handled),
+        "expired": sum(1 for c in cases if c.status == EXPIRED),
+        "median_first_response_s": round(statistics.median(waits)) if waits else None,
+        "average_rating": round(statistics.mean(ratings), 2) if ratings else None,
+        "ratings": len(ratings),
+    }
+
+
+def _grouped(rows: list[Row], key: Callable[[Row], str], name: str) -> list[dict[str, Any]]:
+    groups: dict[str, list[Case]] = {}
+    for row in rows:
+        groups.setdefault(key(row), []).append(row.case)
+    return [{name: k, **_figures(v)} for k, v in sorted(groups.items())]
+
+
+async def summary(tenant: Tenant, month: str) -> dict[str, Any]:
+    """Cases opened in ``month`` (YYYY-MM, the tenant's time zone): opened, handled,
+    expired, median first response and average rating; overall, by operator, by category."""
+    start, end = month_range(tenant, month)
+    rows = await search(tenant, Filters(start=start, end=end), None)
+    return {
+        "month": month,
+        "timezone": tenant.timezone,
+        **_figures([r.case for r in rows]),
+        "by_operator": _grouped(rows, lambda r: r.case.operator_id or "", "operator"),
+        "by_category": _grouped(rows, lambda r: r.category, "category"),
+    }
+
+
+def _duration(lang: Lang, seconds: int | None) -> str:
+    if seconds is None:
+        return "-"
+    minutes, secs = divmod(seconds, 60)
+    return t(lang, "summary.duration", minutes=minutes, seconds=secs)
+
+
+def summary_text(tenant: Tenant, figures: dict[str, Any]) -> str:
+    lang: Lang = tenant.language  # type: ignore[assignment]
+
+    def line(values: dict[str, Any]) -> str:
+        rating = values["average_rating"]
+        return t(
+            lang,
+            "summary.figures",
+            opened=values["opened"],
+            handled=values["handled"],
+            unhandled=values["unhandled"],
+            expired=values["expired"],
+            median=_duration(lang, values["median_first_response_s"]),
+            rating="-" if rating is None else f"{rating:.2f}",
+            ratings=values["ratings"],
+        )
+
+    lines = [t(lang, "summary.header", month=figures["month"], zone=figures["timezone"])]
+    lines.append(line(figures))
+    if figures["by_operator"]:
+        lines.append(t(lang, "summary.by_operator"))
+        for group in figures["by_operator"]:
+            who = group["operator"] or t(lang, "summary.nobody")
+            lines.append(f"  {who}: {line(group)}")
+    if figures["by_category"]:
+        lines.append(t(lang, "summary.by_category"))
+        for group in figures["by_category"]:
+            lines.append(f"  {group['category'] or t(lang, 'summary.none')}: {line(group)}")
+    return "\n".join(lines)
+
+
+MONTHLY = "monthly_summary"
+SUMMARY_HOUR = 9
+
+
+def next_summary_at(tenant: Tenant, now_ms: int) -> int:
+    """09:00 on the first day of the next month, in the tenant's time zone."""
+    zone = hours.zone(tenant.timezone)
+    today = datetime.fromtimestamp(now_ms / 1000, zone).date()
+    first = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return int(datetime(first.year, first.month, 1, SUMMARY_HOUR, tzinfo=zone).timestamp() * 1000)
+
+
+async def schedule_summaries(scheduler: Scheduler, tenants: list[Tenant], now_ms: int) -> None:
+    """Every tenant has its next monthly summary on the timer list (once)."""
+    pending = {timer.payload.get("tenant") for timer in await Timer.pending(MONTHLY)}
+    for tenant in tenants:
+        if tenant.id not in pending:
+            await scheduler.add(MONTHLY, next_summary_at(tenant, now_ms), {"tenant": tenant.id})
+
+
+async def on_monthly(ctx: Context, timer: Timer) -> None:
+    """The previous month's summary in the admin room, then the next month's timer."""
+    tenant = await Tenant.get(timer.payload["tenant"])
+    if tenant is None:
+        return
+    month = previous_month(tenant, timer.due_at)
+    if tenant.admin_room:
+        await ctx.bot.notice(
+            tenant.admin_room,
+            summary_text(tenant, await summary(tenant, month)),
+            txn_id=f"soudan-summary-{tenant.id}-{month}",
+        )
+    await ctx.scheduler.add(
+        MONTHLY, next_summary_at(tenant, ctx.clock.now_ms()), {"tenant": tenant.id}
+    )
+
+
+TIMER_HANDLERS: dict[str, Any] = {MONTHLY: on_monthly}
