@@ -15,6 +15,7 @@ from appservice.services import clients, routing, tenants
 from appservice.services.errors import Refusal
 from appservice.services.validate import parse_date
 
+from . import records
 from .api import body, context, field, require_platform, tenant_of
 
 
@@ -410,3 +411,4 @@ def add_routes(app: web.Application) -> None:
     r.add_put(f"{t}/routing", set_routing)
     r.add_post(f"{t}/halt", halt)
     r.add_post(f"{t}/unhalt", unhalt)
+    records.add_routes(app)

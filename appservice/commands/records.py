@@ -183,7 +183,9 @@ async def client_tag(evt: CommandEvent) -> None:
         raise UsageError
     on = evt.arg(first) == "add"
     tag = await records.set_tag(evt.the_tenant, client, evt.arg(first + 1), on)
-    await evt.reply(evt.t("tag.added" if on else "tag.removed", tag=tag, alias=client.alias))
+    await evt.reply(
+        evt.t("tag.added" if on else "tag.removed", tag=tag, alias=client.alias or client.label)
+    )
 
 
 @command("client-note", (ADMIN, CASE), "records")
@@ -191,7 +193,7 @@ async def client_note(evt: CommandEvent) -> None:
     client, _, first = await _client_of(evt, 1)
     records.require_notes(await _viewer(evt))
     await records.add_client_note(evt.ctx, client, evt.sender, evt.rest(first))
-    await evt.reply(evt.t("note.client_added", alias=client.alias))
+    await evt.reply(evt.t("note.client_added", alias=client.alias or client.label))
 
 
 # Categories
@@ -244,7 +246,8 @@ async def note(evt: CommandEvent) -> None:
 @command("ticket", CASE, "records")
 async def ticket(evt: CommandEvent) -> None:
     case = await _case_here(evt)
-    opened = await records.open_ticket(evt.ctx, case, evt.sender, evt.rest(0))
+    title, _, text = evt.rest(0).partition("|")
+    opened = await records.open_ticket(evt.ctx, case, evt.sender, title, text.strip() or None)
     await evt.reply(evt.t("ticket.opened", number=opened.number, case=case.number))
 
 
@@ -332,7 +335,7 @@ async def show_case(evt: CommandEvent) -> None:
         raise UsageError
     tenant = evt.the_tenant
     settings = await _viewer(evt)
-    number = validate.count(evt.arg(0).lstrip("#"), low=1, high=2**31, what="case number")
+    number = validate.number(evt.arg(0), "case number")
     rows = await history.search(tenant, history.Filters(number=number), settings)
     if not rows:
         raise not_found("case.unknown", number=number)

@@ -336,6 +336,7 @@ async def send_template(
         case.case_room,
         t(_lang(tenant), "template.sent", name=template.name, text=text),
         txn_id=txn_for(source, "template"),
+        reply_to=source,
     )
     await relay.relay(
         speaker,
@@ -410,8 +411,8 @@ async def queue(
     ]
 
 
-async def _case(tenant: Tenant, number: object) -> Case:
-    value = validate.count(str(number).lstrip("#"), low=1, high=2**31, what="case number")
+async def find_case(tenant: Tenant, number: object) -> Case:
+    value = validate.number(number, "case number")
     case = await Case.by_number(tenant.id, value)
     if case is None:
         raise not_found("case.unknown", number=value)
@@ -420,7 +421,7 @@ async def _case(tenant: Tenant, number: object) -> Case:
 
 async def take(ctx: Context, tenant: Tenant, number: object, operator: UserID) -> Case:
     """Give a waiting case to an operator: the case room opens with what the client wrote."""
-    case = await _case(tenant, number)
+    case = await find_case(tenant, number)
     if case.status != WAITING:
         raise conflict("case.not_waiting", number=case.number)
     if not await tenant.has_member(operator, OPERATOR):
@@ -434,7 +435,7 @@ async def take(ctx: Context, tenant: Tenant, number: object, operator: UserID) -
 
 async def give(ctx: Context, tenant: Tenant, number: object, target: object) -> Case:
     """An admin gives a waiting case to an operator (the way into "assigned only" scopes)."""
-    case = await _case(tenant, number)
+    case = await find_case(tenant, number)
     if case.status != WAITING:
         raise conflict("case.not_waiting", number=case.number)
     operator = await _receiver(tenant, case, target)

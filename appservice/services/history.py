@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -152,15 +153,30 @@ async def search(tenant: Tenant, filters: Filters, settings: OperatorSettings | 
             f"(LOWER(k.title) LIKE {like} ESCAPE '\\' OR LOWER(k.body) LIKE {like} ESCAPE '\\')))"
         )
     scope = permissions.scope_sql(settings, params)
-    rows = await Case.db.fetch(
-        f"SELECT {columns}, cl.alias AS client_alias, cat.path AS category_path "
+    matching = (
         "FROM consult_case c JOIN client cl ON cl.id=c.client_id "
-        "LEFT JOIN category cat ON cat.id=c.category_id "
-        f"WHERE {' AND '.join(where)}{scope} ORDER BY c.number",
+        f"LEFT JOIN category cat ON cat.id=c.category_id WHERE {' AND '.join(where)}{scope}"
+    )
+    rows = await Case.db.fetch(
+        f"SELECT {columns}, cl.alias AS client_alias, cat.path AS category_path {matching} "
+        "ORDER BY c.number",
         *params,
     )
-    notes = await _notes(tenant.id)
-    tickets = await _ticket_counts(tenant.id)
+    notes: dict[int, list[str]] = {}
+    for note in await Case.db.fetch(
+        f"SELECT case_id, body FROM case_note WHERE case_id IN (SELECT c.id {matching}) "
+        "ORDER BY id",
+        *params,
+    ):
+        notes.setdefault(note["case_id"], []).append(note["body"])
+    tickets = {
+        row["case_id"]: int(row["n"])
+        for row in await Case.db.fetch(
+            "SELECT case_id, COUNT(*) AS n FROM ticket "
+            f"WHERE case_id IN (SELECT c.id {matching}) GROUP BY case_id",
+            *params,
+        )
+    }
     found = []
     for row in rows:
         values = dict(row)
@@ -169,26 +185,6 @@ async def search(tenant: Tenant, filters: Filters, settings: OperatorSettings | 
         case = Case(**values)
         found.append(Row(case, alias, category, notes.get(case.id, []), tickets.get(case.id, 0)))
     return found
-
-
-async def _notes(tenant_id: int) -> dict[int, list[str]]:
-    rows = await Case.db.fetch(
-        "SELECT n.case_id, n.body FROM case_note n JOIN consult_case c ON c.id=n.case_id "
-        "WHERE c.tenant_id=$1 ORDER BY n.id",
-        tenant_id,
-    )
-    found: dict[int, list[str]] = {}
-    for row in rows:
-        found.setdefault(row["case_id"], []).append(row["body"])
-    return found
-
-
-async def _ticket_counts(tenant_id: int) -> dict[int, int]:
-    rows = await Case.db.fetch(
-        "SELECT case_id, COUNT(*) AS n FROM ticket WHERE tenant_id=$1 GROUP BY case_id",
-        tenant_id,
-    )
-    return {row["case_id"]: int(row["n"]) for row in rows}
 
 
 # Export
@@ -297,6 +293,8 @@ def file_name(tenant: Tenant, now_ms: int, kind: str) -> str:
 
 def month_range(tenant: Tenant, month: str) -> tuple[int, int]:
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}", str(month)):
+            raise ValueError(month)
         first = datetime.strptime(month, "%Y-%m").date()
     except (TypeError, ValueError):
         raise Refusal("history.bad_month", value=str(month)[:20]) from None

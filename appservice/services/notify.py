@@ -80,7 +80,7 @@ async def change_settings(
     """Apply an admin's changes to an operator's settings, all or nothing; choosing notices in
     the private room opens that room at once, so the operator sees where they will arrive."""
     new = permissions.changed(settings, changes)
-    await new.save()
     if new.notify == "dm":
-        await private_room(ctx, tenant, new)
+        await private_room(ctx, tenant, new)  # first: if the room fails, nothing is saved
+    await new.save()
     return new

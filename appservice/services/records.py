@@ -163,19 +163,22 @@ async def add_case_note(ctx: Context, case: Case, author: UserID, body: object) 
     await CaseNote.add(case.id, author, validate.text(body, "note", MAX_NOTE), ctx.clock.now_ms())
 
 
-async def open_ticket(ctx: Context, case: Case, author: UserID, spec: object) -> Ticket:
-    """``title | text`` (the text may be left out)."""
-    title, _, text = str(spec or "").partition("|")
-    title = validate.text(title, "title", 200)
-    body = validate.text(text, "text", MAX_NOTE) if text.strip() else ""
-    return await Ticket.open_new(case.tenant_id, case.id, title, body, author, ctx.clock.now_ms())
+async def open_ticket(
+    ctx: Context, case: Case, author: UserID, title: object, text: object = None
+) -> Ticket:
+    """A ticket with a title and, if given, a text."""
+    heading = validate.text(title, "title", 200)
+    body = validate.text(text, "text", MAX_NOTE) if text not in (None, "") else ""
+    return await Ticket.open_new(
+        case.tenant_id, case.id, heading, body, author, ctx.clock.now_ms()
+    )
 
 
 async def find_ticket(
     tenant: Tenant, number: object, settings: OperatorSettings | None
 ) -> tuple[Ticket, Case]:
     """A ticket the viewer may see, with its case; others are "unknown" to them."""
-    value = validate.count(str(number).lstrip("#"), low=1, high=2**31, what="ticket number")
+    value = validate.number(number, "ticket number")
     ticket = await Ticket.by_number(tenant.id, value)
     case = await Case.get(ticket.case_id) if ticket else None
     if (
@@ -225,7 +228,7 @@ async def client_card(
     only where their settings allow it. Never the client's Matrix ID."""
     lang: Lang = tenant.language  # type: ignore[assignment]
     tags, notes = await client_record(client, settings)
-    lines = [t(lang, "client.card", alias=client.alias or "?")]
+    lines = [t(lang, "client.card", alias=client.alias or client.nickname or "?")]
     lines.append(t(lang, "client.card_tags", tags=", ".join(tags) or "-"))
     if notes is None:
         lines.append(t(lang, "client.card_notes_hidden"))

@@ -65,6 +65,11 @@ def count(value: object, *, low: int, high: int, what: str) -> int:
     return number
 
 
+def number(value: object, what: str) -> int:
+    """A case or ticket number, written with or without a leading #."""
+    return count(str(value).lstrip("#"), low=1, high=2**31 - 1, what=what)
+
+
 def text(value: object, what: str, limit: int) -> str:
     """Free text (a notice, a message): 1 to ``limit`` characters, line breaks allowed."""
     if not isinstance(value, str) or not value.strip():
