@@ -271,7 +271,7 @@ def render(tenant: Tenant, rows: list[Row], settings: OperatorSettings | None, k
         cells.append(cell)
     sheet.append(cells)
     for line in table:
-        sheet.append(line)
+        sheet.append([None if value == "" else value for value in line])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
