@@ -100,6 +100,15 @@ def login_details(answer: str) -> tuple[str, str]:
     return user_id.group(1), password.group(1)
 
 
+async def new_client(
+    stack: Stack, users: OpenUser, tenant: TenantFixture, nickname: str
+) -> tuple[User, str]:
+    """A client account added by the tenant's admin, logged in; with its desk room."""
+    user_id, password = login_details(await tenant.command(f"!add-client {nickname}"))
+    user = await users(stack.hs.url, user_id, password)
+    return user, (await user.client.joined_rooms()).rooms[0]
+
+
 async def add_operators(
     stack: Stack, api: Api, users: OpenUser, tenant: TenantFixture, count: int
 ) -> list[User]:

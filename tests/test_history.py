@@ -15,7 +15,7 @@ from mautrix.util.async_db import Database
 
 from .conftest import OpenUser, Stack
 from .matrix import User
-from .tenants import PREFIX, Api, add_operators, command, login_details, new_tenant
+from .tenants import PREFIX, Api, add_operators, command, login_details, new_client, new_tenant
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 HEADER = [
@@ -230,9 +230,8 @@ async def test_case_records_summary_and_bad_input(stack: Stack, users: OpenUser)
     assert "mode=send" in await tenant.command(f"!operator-settings {operator.user_id}")
 
     # A consultation with its records, kept in the case room.
-    user_id, password = login_details(await tenant.command("!add-client Mia"))
-    client = await users(stack.hs.url, user_id, password)
-    room = (await client.client.joined_rooms()).rooms[0]
+    client, room = await new_client(stack, users, tenant, "Mia")
+    user_id = client.user_id
     await client.send_text(room, "My overtime is not paid")
     await command(operator, tenant.staff_room, "!take 1")
     case_room = await operator.wait_for_invite(ignore=(tenant.space_room,))

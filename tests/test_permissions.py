@@ -9,7 +9,7 @@ import pytest
 
 from .conftest import OpenUser, Stack
 from .matrix import User, count, settle
-from .tenants import Api, TenantFixture, add_operators, command, login_details, new_tenant
+from .tenants import Api, TenantFixture, add_operators, command, new_client, new_tenant
 
 REFUSED_VIEW = "Not sent: your access is view only."
 REFUSED_TEMPLATES = "Not sent: you may send templates only"
@@ -22,9 +22,7 @@ class Office:
     operators: list[User]
 
     async def client(self, users: OpenUser, stack: Stack, name: str) -> tuple[User, str]:
-        user_id, password = login_details(await self.tenant.command(f"!add-client {name}"))
-        user = await users(stack.hs.url, user_id, password)
-        return user, (await user.client.joined_rooms()).rooms[0]
+        return await new_client(stack, users, self.tenant, name)
 
     async def settings(self, operator: User, changes: str) -> str:
         answer = await self.tenant.command(f"!operator-settings {operator.user_id} {changes}")

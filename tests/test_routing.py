@@ -11,7 +11,7 @@ import pytest
 
 from .conftest import OpenUser, Stack
 from .matrix import User, count, settle
-from .tenants import Api, TenantFixture, add_operators, command, login_details, new_tenant
+from .tenants import Api, TenantFixture, add_operators, command, new_client, new_tenant
 
 DAY = 24 * 3600
 
@@ -23,9 +23,7 @@ class Office:
     operators: list[User]
 
     async def client(self, users: OpenUser, stack: Stack, name: str) -> tuple[User, str]:
-        user_id, password = login_details(await self.tenant.command(f"!add-client {name}"))
-        user = await users(stack.hs.url, user_id, password)
-        return user, (await user.client.joined_rooms()).rooms[0]
+        return await new_client(stack, users, self.tenant, name)
 
     async def status(self, operator: User, status: str) -> None:
         answer = await command(operator, self.tenant.staff_room, f"!status {status}")
