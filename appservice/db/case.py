@@ -11,7 +11,7 @@ ASSIGNED = "assigned"
 CLOSED = "closed"
 EXPIRED = "expired"
 OPEN = (WAITING, ASSIGNED)
-_COLUMNS = (
+COLUMNS = (
     "id, tenant_id, client_id, number, status, operator_id, case_room, opened_at, assigned_at, "
     "first_response_at, closed_at, rating, rating_poll, nominee, team, intake_poll, category_id, "
     "intake_answer, last_reply_at"
@@ -57,7 +57,7 @@ class Case:
     async def open_for(cls, client_id: int) -> Case | None:
         return cls._from_row(
             await cls.db.fetchrow(
-                f"SELECT {_COLUMNS} FROM consult_case WHERE client_id=$1 "
+                f"SELECT {COLUMNS} FROM consult_case WHERE client_id=$1 "
                 "AND status IN ('waiting', 'assigned') ORDER BY id DESC LIMIT 1",
                 client_id,
             )
@@ -67,7 +67,7 @@ class Case:
     async def last_closed_for(cls, client_id: int) -> Case | None:
         return cls._from_row(
             await cls.db.fetchrow(
-                f"SELECT {_COLUMNS} FROM consult_case WHERE client_id=$1 AND status='closed' "
+                f"SELECT {COLUMNS} FROM consult_case WHERE client_id=$1 AND status='closed' "
                 "ORDER BY id DESC LIMIT 1",
                 client_id,
             )
@@ -77,7 +77,7 @@ class Case:
     async def by_room(cls, room_id: RoomID) -> Case | None:
         return cls._from_row(
             await cls.db.fetchrow(
-                f"SELECT {_COLUMNS} FROM consult_case WHERE case_room=$1", room_id
+                f"SELECT {COLUMNS} FROM consult_case WHERE case_room=$1", room_id
             )
         )
 
@@ -85,7 +85,7 @@ class Case:
     async def by_number(cls, tenant_id: int, number: int) -> Case | None:
         return cls._from_row(
             await cls.db.fetchrow(
-                f"SELECT {_COLUMNS} FROM consult_case WHERE tenant_id=$1 AND number=$2",
+                f"SELECT {COLUMNS} FROM consult_case WHERE tenant_id=$1 AND number=$2",
                 tenant_id,
                 number,
             )
@@ -94,7 +94,7 @@ class Case:
     @classmethod
     async def all_open(cls) -> list[Case]:
         rows = await cls.db.fetch(
-            f"SELECT {_COLUMNS} FROM consult_case WHERE status IN ('waiting', 'assigned')"
+            f"SELECT {COLUMNS} FROM consult_case WHERE status IN ('waiting', 'assigned')"
         )
         return [cls(**dict(row)) for row in rows]
 
@@ -131,13 +131,13 @@ class Case:
     @classmethod
     async def get(cls, case_id: int) -> Case | None:
         return cls._from_row(
-            await cls.db.fetchrow(f"SELECT {_COLUMNS} FROM consult_case WHERE id=$1", case_id)
+            await cls.db.fetchrow(f"SELECT {COLUMNS} FROM consult_case WHERE id=$1", case_id)
         )
 
     @classmethod
     async def waiting(cls, tenant_id: int) -> list[Case]:
         rows = await cls.db.fetch(
-            f"SELECT {_COLUMNS} FROM consult_case WHERE tenant_id=$1 AND status='waiting' "
+            f"SELECT {COLUMNS} FROM consult_case WHERE tenant_id=$1 AND status='waiting' "
             "ORDER BY opened_at",
             tenant_id,
         )
@@ -153,7 +153,7 @@ class Case:
             )
             row = await conn.fetchrow(
                 "INSERT INTO consult_case (tenant_id, client_id, number, status, opened_at) "
-                f"VALUES ($1, $2, $3, 'waiting', $4) RETURNING {_COLUMNS}",
+                f"VALUES ($1, $2, $3, 'waiting', $4) RETURNING {COLUMNS}",
                 tenant_id,
                 client_id,
                 number,

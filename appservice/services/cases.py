@@ -251,7 +251,8 @@ async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[
         return
     event_type = raw["type"]
     assert case.operator_id is not None
-    refusal = _refusal(await OperatorSettings.get(tenant.id, case.operator_id), raw)
+    settings = await OperatorSettings.get(tenant.id, case.operator_id)
+    refusal = _refusal(settings, raw)
     if refusal is not None:
         if event_type != "m.room.redaction":
             await ctx.bot.reply(
@@ -273,7 +274,7 @@ async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[
         return
     if event_type not in ("m.room.message", "m.reaction"):
         return
-    speaker, _ = await _operator_voice(ctx, tenant, case, client)
+    speaker, _ = await _operator_voice(ctx, tenant, case, client, settings)
     sent = await relay.relay(
         speaker,
         case.id,
@@ -321,7 +322,7 @@ async def send_template(
         raise conflict("case.not_assigned", number=case.number)
     if tenant.suspended or tenant.halted:
         raise conflict("routing.halted_operator")
-    speaker, speaker_name = await _operator_voice(ctx, tenant, case, client)
+    speaker, speaker_name = await _operator_voice(ctx, tenant, case, client, settings)
     text = records.fill(
         template,
         {
@@ -354,14 +355,14 @@ async def send_template(
 
 
 async def _operator_voice(
-    ctx: Context, tenant: Tenant, case: Case, client: Client
+    ctx: Context, tenant: Tenant, case: Case, client: Client, settings: OperatorSettings
 ) -> tuple[IntentAPI, str]:
     """Who speaks to the client, and under what name: the desk (the official persona), or the
     operator's own persona where the tenant and the operator's setting allow it."""
     desk = ctx.desk(tenant.slug)
     if not tenant.personal_personas or case.operator_id is None or not client.room_id:
         return desk, tenant.name
-    setting = (await OperatorSettings.get(tenant.id, case.operator_id)).persona
+    setting = settings.persona
     persona = await Persona.get(tenant.id, case.operator_id)
     if setting == "official" or persona is None or not (persona.active or setting == "personal"):
         return desk, tenant.name

@@ -23,8 +23,8 @@ from openpyxl.styles import Font
 from .. import hours
 from ..context import Context
 from ..db import Case, OperatorSettings, Tenant, Timer
-from ..db.case import _COLUMNS as CASE_COLUMNS
 from ..db.case import ASSIGNED, CLOSED, EXPIRED, WAITING
+from ..db.case import COLUMNS as CASE_COLUMNS
 from ..i18n import Lang, t
 from ..scheduler import Scheduler
 from . import permissions, validate
