@@ -3,8 +3,9 @@
 Synapse moves an appservice's stream position forward once events are queued in memory, so a
 homeserver that stops at the wrong moment never sends some events at all (reproduced: a
 message accepted just before a Synapse restart never reached soudan). soudan therefore reads
-back the last messages of every open case's rooms after the homeserver was unreachable, and
-every few minutes anyway, and stores what it finds in the inbox. The inbox ignores what it has
+back the last messages of every open case's rooms and of the board rooms in use after the
+homeserver was unreachable, and every few minutes anyway, and stores what it finds in the
+inbox. The inbox ignores what it has
 seen, so only missing events are handled.
 """
 
@@ -22,7 +23,8 @@ from mautrix.types import PaginationDirection, RoomID
 from mautrix.util import background_task
 
 from .context import Context
-from .db import Case, Client, Inbox, Tenant
+from .db import Case, Client, Inbox, Tenant, Topic
+from .services.board import board_ghost
 
 log = logging.getLogger("soudan.catchup")
 
@@ -32,6 +34,8 @@ PAGE = 100
 MAX_PAGES = 10
 # Each pass reads back to a little before the previous complete pass began.
 OVERLAP_MS = 120_000
+BOARD_WINDOW_MS = 24 * 3600 * 1000
+CLIENT_BOARD_WINDOW_MS = 7 * 24 * 3600 * 1000
 
 
 class Catchup:
@@ -77,22 +81,39 @@ class Catchup:
         began = int(time.time() * 1000)
         horizon = self._last_pass_ms - OVERLAP_MS if self._last_pass_ms else 0
         added = 0
-        for case in await Case.all_open():
-            client = await Client.get(case.client_id)
-            tenant = await Tenant.get(case.tenant_id)
-            if client is None or tenant is None or not client.room_id:
-                continue
-            added += await self._room(self.ctx.desk(tenant.slug), client.room_id, case, horizon)
-            if case.case_room:
-                added += await self._room(self.ctx.az.intent, case.case_room, case, horizon)
+        for room_id, (intent, oldest) in (await self._rooms(began)).items():
+            added += await self._room(intent, room_id, max(horizon, oldest))
         if not self._unreadable:
             self._last_pass_ms = began
         return added
 
-    async def _room(self, intent: IntentAPI, room_id: RoomID, case: Case, horizon: int) -> int:
-        """Walk back through the room to the horizon (or the case's opening) and store what
-        the inbox does not have."""
-        oldest = max(horizon, case.opened_at - 60_000)
+    async def _rooms(self, now: int) -> dict[RoomID, tuple[IntentAPI, int]]:
+        """Each room in use once, with a member to read it as and how far back to look: the
+        rooms of open cases from a little before the case opened, the board rooms over the
+        last day, and the board rooms of clients who posted in the last week."""
+        rooms: dict[RoomID, tuple[IntentAPI, int]] = {}
+
+        def want(intent: IntentAPI, room_id: RoomID | None, oldest: int) -> None:
+            if room_id and (room_id not in rooms or oldest < rooms[room_id][1]):
+                rooms[room_id] = (intent, oldest)
+
+        tenants = {tenant.id: tenant for tenant in await Tenant.all()}
+        for case in await Case.all_open():
+            client = await Client.get(case.client_id)
+            tenant = tenants.get(case.tenant_id)
+            if client is None or tenant is None:
+                continue
+            want(self.ctx.desk(tenant.slug), client.room_id, case.opened_at - 60_000)
+            want(self.ctx.az.intent, case.case_room, case.opened_at - 60_000)
+        for tenant in tenants.values():
+            want(self.ctx.az.intent, tenant.board_room, now - BOARD_WINDOW_MS)
+        for room_id, tenant_id in await Topic.recent_client_rooms(now - CLIENT_BOARD_WINDOW_MS):
+            if tenant_id in tenants:
+                want(board_ghost(self.ctx, tenants[tenant_id]), room_id, now - BOARD_WINDOW_MS)
+        return rooms
+
+    async def _room(self, intent: IntentAPI, room_id: RoomID, oldest: int) -> int:
+        """Walk back through the room to ``oldest`` and store what the inbox does not have."""
         missing: list[dict[str, Any]] = []
         token = None
         for _ in range(MAX_PAGES):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from .i18n_board import MESSAGES as BOARD_MESSAGES
 from .i18n_records import MESSAGES as RECORD_MESSAGES
 
 Lang = Literal["ja", "en"]
@@ -65,8 +66,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "You are not allowed to use commands in this room.",
     },
     "refuse.client_commands": {
-        "ja": "このルームではコマンドは使えません。ご相談はそのままメッセージでお送りください。",
-        "en": "Commands are not available here. Just write your message.",
+        "ja": "ここで使えるコマンド: !board（掲示板を開く）、!operators（指名できる担当者）、!nominate <番号>。ご相談はそのままメッセージでお送りください。",
+        "en": "Commands here: !board (opens the board), !operators (who you can nominate), !nominate <number>. For anything else, just write your message.",
     },
     "refuse.suspended_client": {
         "ja": "現在このサービスは停止中です。再開まで、お送りいただいたメッセージは担当者に届きません。",
@@ -925,6 +926,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
 }
 
 MESSAGES.update(RECORD_MESSAGES)
+MESSAGES.update(BOARD_MESSAGES)
 
 
 def t(lang: Lang, key: str, **params: object) -> str:

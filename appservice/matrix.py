@@ -33,7 +33,7 @@ from .db import (
 )
 from .db.case import ASSIGNED
 from .i18n import Lang, t
-from .services import cases, routing
+from .services import board, cases, routing
 
 log = logging.getLogger("soudan.matrix")
 
@@ -64,8 +64,28 @@ class MatrixHandler:
         if case is not None:
             await self._case_room(case, sender, raw)
             return
+        if await self._board_room(room_id, sender, raw):
+            return
         if raw["type"] == "m.room.message":
             await self._command(room_id, sender, raw, Place.CONTROL)
+
+    async def _board_room(self, room_id: RoomID, sender: UserID, raw: dict[str, Any]) -> bool:
+        """A client's board room, or the operators' board room of a tenant: handled here."""
+        client = await Client.get_by_board_room(room_id)
+        if client is not None:
+            tenant = await Tenant.get(client.tenant_id)
+            if tenant and sender == client.user_id:
+                await board.on_client_event(self.ctx, tenant, client, raw)
+            return True
+        tenant = await Tenant.get_by_board_room(room_id)
+        if tenant is None:
+            return False
+        body = raw.get("content", {}).get("body") if raw["type"] == "m.room.message" else None
+        if isinstance(body, str) and body.startswith("!"):
+            await self._command(room_id, sender, raw, Place.BOARD)
+        else:
+            await board.on_operator_event(self.ctx, tenant, sender, raw)
+        return True
 
     async def _membership(self, evt: StateEvent, content: MemberStateEventContent) -> None:
         invited = UserID(evt.state_key)
@@ -141,6 +161,9 @@ class MatrixHandler:
         if room is not None and room.kind == CONTROL:
             return Place.CONTROL, None
         found = await Tenant.get_by_room(room_id)
+        board_of = await Tenant.get_by_board_room(room_id) if found is None else None
+        if board_of is not None:
+            return Place.BOARD, board_of
         if found is None:
             private = await OperatorSettings.by_private_room(room_id)
             tenant = await Tenant.get(private.tenant_id) if private else None
@@ -163,7 +186,7 @@ class MatrixHandler:
             )
         if platform_admin or await tenant.has_member(user_id, ADMIN):
             return True
-        return place == Place.STAFF and await tenant.has_member(user_id, OPERATOR)
+        return place in (Place.STAFF, Place.BOARD) and await tenant.has_member(user_id, OPERATOR)
 
     async def handle_ephemeral(self, event: dict[str, Any]) -> None:
         """Typing and read receipts, mirrored between the two rooms of a case."""

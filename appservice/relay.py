@@ -108,6 +108,30 @@ async def _find_marked(intent: IntentAPI, room_id: RoomID, mark: str) -> EventID
     return None
 
 
+async def send_once(
+    intent: IntentAPI,
+    target_room: RoomID,
+    source_event: EventID,
+    event_type: str,
+    content: dict[str, Any],
+) -> EventID:
+    """Send ``content`` as the copy of ``source_event`` in ``target_room``, once: a retry of
+    the same source finds the earlier copy by its mark instead of sending again."""
+    txn_id = txn_for(source_event, target_room)
+    content[MARK_KEY] = txn_id
+    event_id = await _find_marked(intent, target_room, txn_id) if maybe_sent.get() else None
+    if event_id is None:
+        # The homeserver deduplicates a repeated transaction ID while it runs; the mark
+        # covers a homeserver restart in between.
+        event_id = await intent.send_message_event(
+            target_room,
+            EventType.find(event_type, EventType.Class.MESSAGE),
+            cast(Any, content),  # raw content: relayed as it came, not re-modelled
+            txn_id=txn_id,
+        )
+    return event_id
+
+
 async def relay(
     intent: IntentAPI,
     case_id: int,
@@ -127,18 +151,7 @@ async def relay(
     converted = await convert(content, target_room)
     if converted is None:
         return None
-    txn_id = txn_for(source_event, target_room)
-    converted[MARK_KEY] = txn_id
-    event_id = await _find_marked(intent, target_room, txn_id) if maybe_sent.get() else None
-    if event_id is None:
-        # The homeserver deduplicates a repeated transaction ID while it runs; the mark
-        # covers a homeserver restart in between.
-        event_id = await intent.send_message_event(
-            target_room,
-            EventType.find(event_type, EventType.Class.MESSAGE),
-            cast(Any, converted),  # raw content: relayed as it came, not re-modelled
-            txn_id=txn_id,
-        )
+    event_id = await send_once(intent, target_room, source_event, event_type, converted)
     await EventMap.add(
         case_id, source_room, source_event, target_room, event_id, seq, text_of(converted), sent_at
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from mautrix.appservice import IntentAPI
-from mautrix.types import RoomCreatePreset, RoomID, UserID
+from mautrix.types import EventType, RoomCreatePreset, RoomID, UserID
 
 History = Literal["invited", "shared", "joined"]
 # Room version 12: its creator holds unlimited power by being the creator, so the bot never
@@ -54,3 +54,11 @@ async def create_room(
     if space:
         settings["creation_content"]["type"] = "m.space"
     return await intent.create_room(name=name, topic=topic, invitees=invitees, **settings)
+
+
+async def link_to_space(intent: IntentAPI, domain: str, space: RoomID, child: RoomID) -> None:
+    """Show ``child`` in ``space`` (and the space as the room's parent)."""
+    child_content: dict[str, Any] = {"via": [domain]}
+    parent_content: dict[str, Any] = {**child_content, "canonical": True}
+    await intent.send_state_event(space, EventType.SPACE_CHILD, child_content, state_key=child)
+    await intent.send_state_event(child, EventType.SPACE_PARENT, parent_content, state_key=space)

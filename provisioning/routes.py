@@ -15,7 +15,7 @@ from appservice.services import clients, routing, tenants
 from appservice.services.errors import Refusal
 from appservice.services.validate import parse_date
 
-from . import records
+from . import board, records
 from .api import body, context, field, require_platform, tenant_of
 
 
@@ -34,6 +34,7 @@ async def _tenant_json(tenant: Tenant) -> dict[str, Any]:
             "space": tenant.space_room,
             "admin": tenant.admin_room,
             "staff": tenant.staff_room,
+            "board": tenant.board_room,
         },
     }
 
@@ -412,3 +413,4 @@ def add_routes(app: web.Application) -> None:
     r.add_post(f"{t}/halt", halt)
     r.add_post(f"{t}/unhalt", unhalt)
     records.add_routes(app)
+    board.add_routes(app)

@@ -53,6 +53,10 @@ async def _snapshot(world: World) -> tuple[object, ...]:
 
 
 # (who, where they type, command, expected answer) — every line must be refused.
+CLIENT_COMMANDS = (
+    "Commands here: !board (opens the board), !operators (who you can nominate), "
+    "!nominate <number>. For anything else, just write your message."
+)
 COMMAND_REFUSALS = [
     (
         "operator",
@@ -89,9 +93,9 @@ COMMAND_REFUSALS = [
         "client",
         "client",
         "!add-client Mallory",
-        "Commands are not available here. Just write your message.",
+        CLIENT_COMMANDS,
     ),
-    ("client", "client", "!help", "Commands are not available here. Just write your message."),
+    ("client", "client", "!help", CLIENT_COMMANDS),
 ]
 
 

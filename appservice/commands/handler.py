@@ -32,6 +32,7 @@ class Place(Enum):
     STAFF = "staff"
     CASE = "case"
     PRIVATE = "private"  # an operator's private room with the bot
+    BOARD = "board"  # the operators' board room
     ANY = "any"
 
 
@@ -75,6 +76,16 @@ class CommandEvent:
         if value not in ("on", "off"):
             raise Refusal("bad.on_off")
         return value == "on"
+
+    def pairs(self, start: int = 0) -> dict[str, str]:
+        """``key=value`` arguments from ``start`` on."""
+        found = {}
+        for arg in self.args[start:]:
+            key, sep, value = arg.partition("=")
+            if not sep or not key:
+                raise UsageError
+            found[key.lower()] = value
+        return found
 
     def rest(self, index: int) -> str:
         if index >= len(self.args):

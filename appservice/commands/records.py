@@ -17,17 +17,6 @@ from .handler import CommandEvent, Place, UsageError, command
 ADMIN, STAFF, CASE, PRIVATE = Place.ADMIN, Place.STAFF, Place.CASE, Place.PRIVATE
 
 
-def _pairs(evt: CommandEvent, start: int) -> dict[str, str]:
-    """``key=value`` arguments from ``start`` on."""
-    found = {}
-    for arg in evt.args[start:]:
-        key, sep, value = arg.partition("=")
-        if not sep or not key:
-            raise UsageError
-        found[key.lower()] = value
-    return found
-
-
 async def _viewer(evt: CommandEvent) -> OperatorSettings | None:
     """None in the admin room (the whole tenant); the operator's settings elsewhere."""
     if evt.place == ADMIN:
@@ -71,7 +60,7 @@ async def operator_settings(evt: CommandEvent) -> None:
     tenant = evt.the_tenant
     settings = await permissions.operator_settings(tenant, evt.arg(0))
     if len(evt.args) > 1:
-        settings = await notify.change_settings(evt.ctx, tenant, settings, _pairs(evt, 1))
+        settings = await notify.change_settings(evt.ctx, tenant, settings, evt.pairs(1))
     await evt.reply(_settings_text(evt, settings))
 
 
@@ -366,7 +355,7 @@ async def show_case(evt: CommandEvent) -> None:
 @command("search", (ADMIN, PRIVATE), "history")
 async def search(evt: CommandEvent) -> None:
     tenant = evt.the_tenant
-    filters = await history.parse_filters(tenant, _pairs(evt, 0))
+    filters = await history.parse_filters(tenant, evt.pairs(0))
     rows = await history.search(tenant, filters, await _viewer(evt))
     if not rows:
         await evt.reply(evt.t("history.nothing"))
@@ -395,7 +384,7 @@ async def export(evt: CommandEvent) -> None:
     if kind not in history.FORMATS:
         raise Refusal("history.bad_format", value=kind[:20], options=", ".join(history.FORMATS))
     tenant = evt.the_tenant
-    filters = await history.parse_filters(tenant, _pairs(evt, 1))
+    filters = await history.parse_filters(tenant, evt.pairs(1))
     settings = await _viewer(evt)
     rows = await history.search(tenant, filters, settings)
     data = history.render(tenant, rows, settings, kind)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..db import Case, OperatorState
 from ..hours import describe
-from ..services import routing, tenants
+from ..services import board, routing, tenants
 from .handler import CommandEvent, Place, UsageError, command
 
 
@@ -42,6 +42,7 @@ async def profile(evt: CommandEvent) -> None:
         raise UsageError
     name, _, about = evt.rest(0).partition("|")
     await routing.set_profile(evt.the_tenant, evt.sender, name.strip(), about.strip())
+    await board.rename_member(evt.ctx, evt.the_tenant, evt.sender)
     await evt.reply(evt.t("routing.profile_set"))
 
 

@@ -1,5 +1,6 @@
 from mautrix.util.async_db import Database
 
+from .board import Post, Shown, Topic
 from .bot_room import BotRoom
 from .case import Case, EventMap
 from .client import Client, Group
@@ -30,6 +31,9 @@ def init(db: Database) -> None:
         Category,
         CaseNote,
         Ticket,
+        Topic,
+        Post,
+        Shown,
     ):
         table.db = db
 
@@ -51,10 +55,13 @@ __all__ = [
     "OperatorSettings",
     "OperatorState",
     "Persona",
+    "Post",
+    "Shown",
     "Template",
     "Tenant",
     "Ticket",
     "Timer",
+    "Topic",
     "init",
     "upgrade_table",
 ]

@@ -21,8 +21,11 @@ class Client:
     created_at: int
     ghost: str | None = None
     alias: str | None = None
+    board_room: RoomID | None = None
 
-    _COLUMNS: ClassVar[str] = "id, tenant_id, user_id, nickname, room_id, created_at, ghost, alias"
+    _COLUMNS: ClassVar[str] = (
+        "id, tenant_id, user_id, nickname, room_id, created_at, ghost, alias, board_room"
+    )
 
     @classmethod
     def _from_row(cls, row: Any) -> Client | None:
@@ -55,6 +58,18 @@ class Client:
         return cls._from_row(
             await cls.db.fetchrow(f"SELECT {cls._COLUMNS} FROM client WHERE room_id=$1", room_id)
         )
+
+    @classmethod
+    async def get_by_board_room(cls, room_id: RoomID) -> Client | None:
+        return cls._from_row(
+            await cls.db.fetchrow(
+                f"SELECT {cls._COLUMNS} FROM client WHERE board_room=$1", room_id
+            )
+        )
+
+    async def set_board_room(self, room_id: RoomID) -> None:
+        await self.db.execute("UPDATE client SET board_room=$2 WHERE id=$1", self.id, room_id)
+        self.board_room = room_id
 
     @classmethod
     async def all(cls, tenant_id: int) -> list[Client]:

@@ -32,11 +32,13 @@ class OperatorSettings:
     notify_assigned: bool = True
     notify_message: bool = True
     private_room: RoomID | None = None
+    moderate: bool = False  # may hide and close board topics and answers
+    notify_new_topic: bool = True
 
     _COLUMNS: ClassVar[str] = (
         "tenant_id, user_id, scope, scope_tags, see_notes, see_intake, may_send, "
         "templates_only, persona, notify, notify_new_case, notify_assigned, notify_message, "
-        "private_room"
+        "private_room, moderate, notify_new_topic"
     )
     _FLAGS: ClassVar[tuple[str, ...]] = (
         "see_notes",
@@ -46,6 +48,8 @@ class OperatorSettings:
         "notify_new_case",
         "notify_assigned",
         "notify_message",
+        "moderate",
+        "notify_new_topic",
     )
 
     @classmethod
@@ -102,11 +106,11 @@ class OperatorSettings:
     async def save(self) -> None:
         await self.db.execute(
             f"INSERT INTO operator_settings ({self._COLUMNS}) VALUES "
-            "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+            "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
             "ON CONFLICT (tenant_id, user_id) DO UPDATE SET scope=$3, scope_tags=$4, "
             "see_notes=$5, see_intake=$6, may_send=$7, templates_only=$8, persona=$9, "
             "notify=$10, notify_new_case=$11, notify_assigned=$12, notify_message=$13, "
-            "private_room=$14",
+            "private_room=$14, moderate=$15, notify_new_topic=$16",
             self.tenant_id,
             self.user_id,
             self.scope,
@@ -121,6 +125,8 @@ class OperatorSettings:
             self.notify_assigned,
             self.notify_message,
             self.private_room,
+            self.moderate,
+            self.notify_new_topic,
         )
 
 

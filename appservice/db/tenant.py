@@ -12,7 +12,8 @@ OPERATOR = "operator"
 _COLUMNS = (
     "id, slug, name, preset, language, suspended_at, trial_ends_at, seat_limit, space_room, "
     "admin_room, staff_room, created_at, greeting, queue_preview, personal_personas, "
-    "assign_mode, max_open, timezone, hours, closed_dates, texts, halted_at, intake"
+    "assign_mode, max_open, timezone, hours, closed_dates, texts, halted_at, intake, board, "
+    "board_room, board_max_chars, board_daily_topics"
 )
 
 
@@ -43,6 +44,10 @@ class Tenant:
     texts: dict[str, str] = Factory(dict)
     halted_at: int | None = None
     intake: dict[str, Any] | None = None
+    board: bool = False
+    board_room: RoomID | None = None
+    board_max_chars: int = 3000
+    board_daily_topics: int = 5
 
     @classmethod
     def _from_row(cls, row: Any) -> Tenant | None:
@@ -51,6 +56,7 @@ class Tenant:
         values = dict(row)
         values["queue_preview"] = bool(values["queue_preview"])
         values["personal_personas"] = bool(values["personal_personas"])
+        values["board"] = bool(values["board"])
         for key in ("hours", "closed_dates", "texts", "intake"):
             values[key] = json.loads(values[key]) if values[key] is not None else None
         return cls(**values)
@@ -87,6 +93,12 @@ class Tenant:
         return tenant, ADMIN if tenant.admin_room == room_id else OPERATOR
 
     @classmethod
+    async def get_by_board_room(cls, room_id: RoomID) -> Tenant | None:
+        return cls._from_row(
+            await cls.db.fetchrow(f"SELECT {_COLUMNS} FROM tenant WHERE board_room=$1", room_id)
+        )
+
+    @classmethod
     async def all(cls) -> list[Tenant]:
         rows = await cls.db.fetch(f"SELECT {_COLUMNS} FROM tenant ORDER BY slug")
         return [t for t in map(cls._from_row, rows) if t]
@@ -111,7 +123,8 @@ class Tenant:
             "UPDATE tenant SET name=$2, suspended_at=$3, trial_ends_at=$4, seat_limit=$5, "
             "space_room=$6, admin_room=$7, staff_room=$8, greeting=$9, queue_preview=$10, "
             "personal_personas=$11, assign_mode=$12, max_open=$13, timezone=$14, hours=$15, "
-            "closed_dates=$16, texts=$17, halted_at=$18, intake=$19 WHERE id=$1",
+            "closed_dates=$16, texts=$17, halted_at=$18, intake=$19, board=$20, board_room=$21, "
+            "board_max_chars=$22, board_daily_topics=$23 WHERE id=$1",
             self.id,
             self.name,
             self.suspended_at,
@@ -131,6 +144,10 @@ class Tenant:
             json.dumps(self.texts, ensure_ascii=False),
             self.halted_at,
             None if self.intake is None else json.dumps(self.intake, ensure_ascii=False),
+            self.board,
+            self.board_room,
+            self.board_max_chars,
+            self.board_daily_topics,
         )
 
     async def delete(self) -> None:
@@ -239,9 +256,11 @@ class OperatorState:
     team: str | None = None
     profile_name: str | None = None
     profile_text: str | None = None
+    board_ghost: str | None = None
 
     _COLUMNS: ClassVar[str] = (
-        "tenant_id, user_id, status, nominations, last_active, team, profile_name, profile_text"
+        "tenant_id, user_id, status, nominations, last_active, team, profile_name, profile_text, "
+        "board_ghost"
     )
 
     @classmethod
@@ -264,7 +283,7 @@ class OperatorState:
         """The state of every current operator of the tenant (defaults where none is stored)."""
         rows = await cls.db.fetch(
             "SELECT m.user_id, s.status, s.nominations, s.last_active, s.team, s.profile_name, "
-            "s.profile_text FROM tenant_member m LEFT JOIN operator_state s "
+            "s.profile_text, s.board_ghost FROM tenant_member m LEFT JOIN operator_state s "
             "ON s.tenant_id=m.tenant_id AND s.user_id=m.user_id "
             "WHERE m.tenant_id=$1 AND m.role='operator' ORDER BY m.added_at",
             tenant_id,
@@ -279,6 +298,7 @@ class OperatorState:
                 team=row["team"],
                 profile_name=row["profile_name"],
                 profile_text=row["profile_text"],
+                board_ghost=row["board_ghost"],
             )
             for row in rows
         ]
@@ -286,9 +306,10 @@ class OperatorState:
     async def save(self) -> None:
         await self.db.execute(
             "INSERT INTO operator_state (tenant_id, user_id, status, nominations, last_active, "
-            "team, profile_name, profile_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+            "team, profile_name, profile_text, board_ghost) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
             "ON CONFLICT (tenant_id, user_id) DO UPDATE SET status=$3, nominations=$4, "
-            "last_active=$5, team=$6, profile_name=$7, profile_text=$8",
+            "last_active=$5, team=$6, profile_name=$7, profile_text=$8, board_ghost=$9",
             self.tenant_id,
             self.user_id,
             self.status,
@@ -297,4 +318,5 @@ class OperatorState:
             self.team,
             self.profile_name,
             self.profile_text,
+            self.board_ghost,
         )

@@ -70,7 +70,9 @@ def routing_text(tenant: Tenant, kind: str) -> str:
     return routing().text(tenant, kind)
 
 
-async def client_command(ctx: Context, tenant: Tenant, client: Client, body: str) -> str:
+async def client_command(
+    ctx: Context, tenant: Tenant, client: Client, body: str, source: EventID
+) -> str:
     """The few commands a client has: the nomination list and nominating."""
     lang = _lang(tenant)
     parts = body[1:].split()
@@ -88,11 +90,32 @@ async def client_command(ctx: Context, tenant: Tenant, client: Client, body: str
         if name == "nominate":
             if len(parts) != 2:
                 return t(lang, "help.usage", usage="!nominate <number>")
+            if "-" in parts[1]:  # an answer on the board: "42-2"
+                return await _nominate_from_board(ctx, tenant, client, parts[1], source)
             chosen = await routing().nominate(ctx, tenant, client, parts[1])
             return t(lang, "routing.nominated", name=chosen.profile_name)
+        if name == "board" and len(parts) == 1:
+            from . import board  # board imports routing, which imports this module
+
+            await board.open_for_client(ctx, tenant, client)
+            return t(
+                lang, "board.opened", name=t(lang, "board.client_room_name", name=tenant.name)
+            )
     except Refusal as refusal:
         return refusal.text(lang)
     return t(lang, "refuse.client_commands")
+
+
+async def _nominate_from_board(
+    ctx: Context, tenant: Tenant, client: Client, ref: str, source: EventID
+) -> str:
+    from . import board
+
+    topic, post = await board.find_answer(tenant, ref)
+    if post.hidden or topic.hidden or post.operator_id is None:
+        raise not_found("board.unknown_answer", ref=ref[:20])
+    chosen = await board.nominate(ctx, tenant, client, post.operator_id, source)
+    return t(_lang(tenant), "routing.nominated", name=chosen.profile_name)
 
 
 # The client's side
@@ -128,7 +151,9 @@ async def on_client_event(
         if content.get("msgtype") not in relay.RELAYED_MESSAGE_TYPES:
             return
         if str(content.get("body", "")).startswith("!"):
-            answer = await client_command(ctx, tenant, client, str(content["body"]))
+            answer = await client_command(
+                ctx, tenant, client, str(content["body"]), EventID(raw["event_id"])
+            )
             await send_notice(
                 desk,
                 room_id,

@@ -24,6 +24,8 @@ FLAGS = {
     "notify_new_case": "notify_new_case",
     "notify_assigned": "notify_assigned",
     "notify_message": "notify_message",
+    "notify_new_topic": "notify_new_topic",
+    "moderate": "moderate",
 }
 CHOICES: dict[str, tuple[str, tuple[str, ...], dict[str, Any]]] = {
     # key: (column, allowed values, how a value is stored when it is not stored as itself)
@@ -116,6 +118,8 @@ def as_dict(settings: OperatorSettings) -> dict[str, Any]:
         "notify_new_case": settings.notify_new_case,
         "notify_assigned": settings.notify_assigned,
         "notify_message": settings.notify_message,
+        "notify_new_topic": settings.notify_new_topic,
+        "moderate": settings.moderate,
     }
 
 

@@ -15,7 +15,7 @@ from ..db import Case, Client, NoticeSent, OperatorSettings, OperatorState, Tena
 from ..db.case import EXPIRED, WAITING
 from ..i18n import Lang, t
 from . import cases, notify, permissions, polls, validate
-from .errors import Refusal, conflict, not_found
+from .errors import Refusal, conflict, forbidden, not_found
 from .validate import parse_date
 
 log = logging.getLogger("soudan.routing")
@@ -238,6 +238,20 @@ async def nominate(ctx: Context, tenant: Tenant, client: Client, choice: object)
     if not listed:
         raise not_found("routing.nobody_nominable")
     chosen = listed[number - 1]
+    await nominate_operator(ctx, tenant, client, chosen)
+    return chosen
+
+
+async def nominate_operator(
+    ctx: Context, tenant: Tenant, client: Client, chosen: OperatorState
+) -> None:
+    """The client's case (a new one if none is open) goes to the chosen operator."""
+    if not (
+        chosen.nominations
+        and chosen.profile_name
+        and await _may_have(tenant, chosen.user_id, client)
+    ):
+        raise forbidden("routing.not_nominable", name=chosen.profile_name or "-")
     case = await Case.open_for(client.id)
     if case is None:
         case = await Case.open_new(tenant.id, client.id, ctx.clock.now_ms())
@@ -250,7 +264,6 @@ async def nominate(ctx: Context, tenant: Tenant, client: Client, choice: object)
         case.nominee = chosen.user_id
         await case.save()
     await route(ctx, tenant, case)
-    return chosen
 
 
 # Intake: a question when a case opens, whose answer picks the team

@@ -7,18 +7,17 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from mautrix.errors import MatrixError
-from mautrix.types import EventType, RoomID, UserID
+from mautrix.types import RoomID, UserID
 
 from ..bot import send_notice
 from ..context import Context
 from ..db import ADMIN, OPERATOR, ApiToken, Client, Tenant, Timer
 from ..i18n import Lang, t
-from ..rooms import create_room
-from . import history, validate
+from ..rooms import create_room, link_to_space
+from . import board, history, validate
 from .errors import Refusal, conflict, not_found
 from .validate import parse_date
 
@@ -33,17 +32,6 @@ async def get_tenant(slug: str) -> Tenant:
     if tenant is None:
         raise not_found("tenant.unknown", slug=str(slug)[:40])
     return tenant
-
-
-async def _link_to_space(ctx: Context, space: RoomID, child: RoomID) -> None:
-    child_content: dict[str, Any] = {"via": [ctx.config["homeserver.domain"]]}
-    parent_content: dict[str, Any] = {**child_content, "canonical": True}
-    await ctx.az.intent.send_state_event(
-        space, EventType.SPACE_CHILD, child_content, state_key=child
-    )
-    await ctx.az.intent.send_state_event(
-        child, EventType.SPACE_PARENT, parent_content, state_key=space
-    )
 
 
 async def _make_tenant_rooms(ctx: Context, tenant: Tenant) -> None:
@@ -66,10 +54,12 @@ async def _make_tenant_rooms(ctx: Context, tenant: Tenant) -> None:
     )
     await tenant.save()
     for room in (tenant.admin_room, tenant.staff_room):
-        await _link_to_space(ctx, tenant.space_room, room)
+        await link_to_space(intent, ctx.config["homeserver.domain"], tenant.space_room, room)
     desk = ctx.desk(tenant.slug)
     await desk.ensure_registered()
     await desk.set_displayname(tenant.name)
+    if tenant.board:
+        await board.ensure_board_room(ctx, tenant)
 
 
 async def create_tenant(ctx: Context, slug: str, preset: str, language: str, name: str) -> Tenant:
@@ -81,6 +71,7 @@ async def create_tenant(ctx: Context, slug: str, preset: str, language: str, nam
     if await Tenant.get_by_slug(slug):
         raise conflict("tenant.exists", slug=slug)
     tenant = await Tenant.insert(slug, name, preset, language, ctx.clock.now_ms())
+    tenant.board = preset in board.ON_BY_DEFAULT
     try:
         await _make_tenant_rooms(ctx, tenant)
     except MatrixError as e:
@@ -134,6 +125,7 @@ async def add_admin(ctx: Context, tenant: Tenant, user_id: UserID) -> None:
         raise conflict("admin.exists", user_id=user_id, tenant=tenant.slug)
     await _invite(ctx, tenant.space_room, user_id)
     await _invite(ctx, tenant.admin_room, user_id)
+    await _invite(ctx, tenant.board_room, user_id)  # admins moderate the board
 
 
 async def remove_admin(ctx: Context, tenant: Tenant, user_id: UserID) -> None:
@@ -143,6 +135,7 @@ async def remove_admin(ctx: Context, tenant: Tenant, user_id: UserID) -> None:
     await _kick(ctx, tenant.admin_room, user_id)
     if not await tenant.has_member(user_id, OPERATOR):
         await _kick(ctx, tenant.space_room, user_id)
+        await _kick(ctx, tenant.board_room, user_id)
 
 
 async def add_operator(ctx: Context, tenant: Tenant, user_id: UserID) -> None:
@@ -157,6 +150,7 @@ async def add_operator(ctx: Context, tenant: Tenant, user_id: UserID) -> None:
     await tenant.add_member(user_id, OPERATOR, ctx.clock.now_ms())
     await _invite(ctx, tenant.space_room, user_id)
     await _invite(ctx, tenant.staff_room, user_id)
+    await _invite(ctx, tenant.board_room, user_id)
 
 
 async def remove_operator(ctx: Context, tenant: Tenant, user_id: UserID) -> None:
@@ -166,6 +160,7 @@ async def remove_operator(ctx: Context, tenant: Tenant, user_id: UserID) -> None
     await _kick(ctx, tenant.staff_room, user_id)
     if not await tenant.has_member(user_id, ADMIN):
         await _kick(ctx, tenant.space_room, user_id)
+        await _kick(ctx, tenant.board_room, user_id)
 
 
 async def _announce_to_staff(ctx: Context, tenant: Tenant, key: str, **params: object) -> None:

@@ -2,4 +2,13 @@ from mautrix.util.async_db import UpgradeTable
 
 upgrade_table = UpgradeTable(version_table_name="soudan_version", database_name="soudan")
 
-from . import v01_initial, v02_tenants, v03_cases, v04_personas, v05_routing, v06_records  # noqa: E402,F401  (they register themselves)
+# Each migration registers itself when imported.
+from . import (  # noqa: E402,F401  # noqa: E402,F401
+    v01_initial,
+    v02_tenants,
+    v03_cases,
+    v04_personas,
+    v05_routing,
+    v06_records,
+    v07_board,
+)

@@ -1,0 +1,119 @@
+"""Board commands: operators' unanswered list, moderation, and the tenant's board settings."""
+
+from __future__ import annotations
+
+from ..services import board
+from ..services.errors import forbidden
+from .handler import CommandEvent, Place, UsageError, command
+
+ADMIN, STAFF, PRIVATE, BOARD = Place.ADMIN, Place.STAFF, Place.PRIVATE, Place.BOARD
+
+
+@command("unanswered", (BOARD, STAFF, PRIVATE), "board")
+async def unanswered(evt: CommandEvent) -> None:
+    if evt.args:
+        raise UsageError
+    tenant = evt.the_tenant
+    topics = await board.unanswered(tenant, evt.sender)
+    if not topics:
+        await evt.reply(evt.t("board.none_unanswered"))
+        return
+    now = evt.ctx.clock.now_ms()
+    lines = [evt.t("board.unanswered_header", count=len(topics))]
+    for topic in topics:
+        age = board.age(evt.lang, now, topic.created_at)
+        line = board.first_line(topic.body)
+        lines.append(f"{board.label(topic.number)} · {age} · {line}")
+    await evt.reply("\n".join(lines))
+
+
+@command("topics", (ADMIN, BOARD), "board")
+async def topics(evt: CommandEvent) -> None:
+    """The latest topics with their state, hidden ones included (for moderators)."""
+    if len(evt.args) > 1:
+        raise UsageError
+    page = int(evt.args[0]) if evt.args and evt.args[0].isdigit() else 1
+    if evt.args and not evt.args[0].isdigit():
+        raise UsageError
+    listed, total = await board.all_topics(evt.the_tenant, page)
+    if not listed:
+        await evt.reply(evt.t("board.no_topics"))
+        return
+    now = evt.ctx.clock.now_ms()
+    lines = [evt.t("board.list_header", page=page, pages=(total + board.PAGE - 1) // board.PAGE)]
+    for topic, answers in listed:
+        mark = ""
+        if topic.hidden:
+            mark = evt.t("board.hidden_mark")
+        elif topic.closed:
+            mark = evt.t("board.closed_mark")
+        lines.append(
+            evt.t(
+                "board.list_line",
+                topic=board.label(topic.number),
+                answers=answers,
+                age=board.age(evt.lang, now, topic.created_at),
+                text=board.first_line(topic.body),
+            )
+            + mark
+        )
+    await evt.reply("\n".join(lines))
+
+
+async def _moderator(evt: CommandEvent) -> None:
+    if evt.place == BOARD and not await board.may_moderate(evt.ctx, evt.the_tenant, evt.sender):
+        raise forbidden("board.not_moderator")
+
+
+@command("hide-topic", (ADMIN, BOARD), "board")
+async def hide_topic(evt: CommandEvent) -> None:
+    if len(evt.args) != 1:
+        raise UsageError
+    await _moderator(evt)
+    topic = await board.hide_topic(evt.ctx, evt.the_tenant, evt.arg(0), evt.sender)
+    await evt.reply(evt.t("board.hidden", topic=board.label(topic.number)))
+
+
+@command("hide-answer", (ADMIN, BOARD), "board")
+async def hide_answer(evt: CommandEvent) -> None:
+    if len(evt.args) != 1:
+        raise UsageError
+    await _moderator(evt)
+    await board.hide_answer(evt.ctx, evt.the_tenant, evt.arg(0), evt.sender)
+    await evt.reply(evt.t("board.answer_hidden", ref=evt.arg(0)))
+
+
+@command("close-topic", (ADMIN, BOARD), "board")
+async def close_topic(evt: CommandEvent) -> None:
+    if len(evt.args) != 1:
+        raise UsageError
+    await _moderator(evt)
+    topic = await board.set_closed(evt.ctx, evt.the_tenant, evt.arg(0), True)
+    await evt.reply(evt.t("board.closed", topic=board.label(topic.number)))
+
+
+@command("reopen-topic", (ADMIN, BOARD), "board")
+async def reopen_topic(evt: CommandEvent) -> None:
+    if len(evt.args) != 1:
+        raise UsageError
+    await _moderator(evt)
+    topic = await board.set_closed(evt.ctx, evt.the_tenant, evt.arg(0), False)
+    await evt.reply(evt.t("board.reopened", topic=board.label(topic.number)))
+
+
+@command("board-settings", ADMIN, "board")
+async def board_settings(evt: CommandEvent) -> None:
+    """Without arguments: the settings; ``key=value …`` changes them, all or nothing."""
+    changes = evt.pairs()
+    tenant = evt.the_tenant
+    if changes:
+        await board.change_settings(evt.ctx, tenant, changes)
+    shown = board.settings_of(tenant)
+    await evt.reply(
+        evt.t(
+            "board.settings",
+            enabled=evt.t("board.on" if shown["enabled"] else "board.off_word"),
+            length=shown["length"],
+            daily=shown["daily"],
+        )
+    )
