@@ -304,15 +304,17 @@ async def test_moderation_limits_and_bad_input(
     )
     assert await board.tenant.command("!hide-topic 99") == "There is no topic T-0099."
     assert await b.command("!nominate 2-5") == "There is no answer 2-5."
-    settings = await board.tenant.command("!board-settings daily=3 length=0")
-    assert settings.startswith("length must be"), settings
-    settings = await board.tenant.command("!board-settings daily=3")
-    assert "new topics per client and day: 3" in settings
+    settings = await board.tenant.command("!board-settings daily=4 length=0")
+    assert settings == "The length must be between 1 and 20000 (got 0).", settings
+    assert "new topics per client and day: 5" in await board.tenant.command("!board-settings")
+    # Removed topics count too: 2 posted so far, 2 more today.
+    settings = await board.tenant.command("!board-settings daily=4")
+    assert "new topics per client and day: 4" in settings
     for n in (3, 4):
         _, posted = await a.post(f"Topic number {n}")
         assert posted.startswith(f"Posted as topic T-000{n}."), posted
     _, posted = await a.post("One too many")
-    assert posted.startswith("Not posted: you can start 3 topics a day."), posted
+    assert posted.startswith("Not posted: you can start 4 topics a day."), posted
     listing = await board.tenant.command("!topics")
     assert "One too many" not in listing and "T-0005" not in listing
     top = await operator.wait_for(_body(board.room, "Topic number 4"))
