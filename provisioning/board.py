@@ -20,8 +20,6 @@ from appservice.services import board, validate
 
 from .api import body, context, tenant_of
 
-MAX_PAGE = 100000
-
 
 def _ok(data: dict[str, Any] | None = None, status: int = 200) -> web.Response:
     return web.json_response(data or {}, status=status)
@@ -88,7 +86,7 @@ async def change_settings(request: web.Request) -> web.Response:
 
 async def list_topics(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
-    page = validate.count(request.query.get("page", "1"), low=1, high=MAX_PAGE, what="page")
+    page = validate.count(request.query.get("page", "1"), low=1, high=board.MAX_PAGE, what="page")
     listed, total = await board.all_topics(tenant, page)
     return _ok(
         {

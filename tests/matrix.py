@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from nio import AsyncClient, LoginResponse, SyncResponse
+import aiohttp
+from nio import AsyncClient, LoginResponse, RoomSendResponse, SyncResponse
 
 Predicate = Callable[[str, dict[str, Any]], bool]
 
@@ -118,6 +120,31 @@ def reply_to(event_id: str, room_id: str | None = None) -> Predicate:
 
 def count(user: User, predicate: Predicate) -> int:
     return sum(1 for room_id, event in user.events if predicate(room_id, event))
+
+
+async def send_until_accepted(user: User, room_id: str, content: dict[str, Any]) -> None:
+    """Send like a real client does: the same transaction ID until the server takes it."""
+    txn = uuid.uuid4().hex
+    for _ in range(120):
+        try:
+            response = await user.client.room_send(room_id, "m.room.message", content, tx_id=txn)
+            if isinstance(response, RoomSendResponse):
+                return
+        except (TimeoutError, aiohttp.ClientError):
+            pass
+        await asyncio.sleep(0.25)
+    raise AssertionError(f"could not send {content.get('body')}")
+
+
+async def history(homeserver: str, user: User, room_id: str) -> list[dict[str, Any]]:
+    """The room's whole timeline as this user sees it, oldest first (a sync may skip)."""
+    url = f"{homeserver}/_matrix/client/v3/rooms/{room_id}/messages"
+    headers = {"Authorization": f"Bearer {user.client.access_token}"}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(url, params={"dir": "f", "limit": "1000"}, headers=headers) as response,
+    ):
+        return list((await response.json())["chunk"])
 
 
 async def settle(user: User, seconds: float = 2.0) -> None:

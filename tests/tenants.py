@@ -59,6 +59,7 @@ class TenantFixture:
     admin_room: str
     staff_room: str
     space_room: str
+    board_room: str | None = None  # the operators' board room, where the board is on
 
     async def command(self, text: str) -> str:
         """Send a command in the admin room and return the bot's answer."""
@@ -69,6 +70,25 @@ async def command(user: User, room_id: str, text: str, timeout: float = 60) -> s
     event_id = await user.send_text(room_id, text)
     answer = await user.wait_for(reply_to(event_id, room_id), timeout=timeout)
     return str(answer["content"]["body"])
+
+
+async def bare_tenant(api: Api, preset: str = "counseling", prefix: str = "r") -> str:
+    """A tenant made through the API, with no admin or rooms of interest; its slug."""
+    slug = f"{prefix}{secrets.token_hex(4)}"
+    await api.ok(
+        "POST", "/tenants", {"slug": slug, "preset": preset, "language": "en", "name": slug}
+    )
+    return slug
+
+
+async def refused(
+    api: Api, method: str, path: str, body: Any, status: int, errcode: str, **kwargs: Any
+) -> str:
+    """Call the API expecting a refusal with that status and error code; its message."""
+    got, data = await api.call(method, path, body, **kwargs)
+    assert (got, data.get("errcode")) == (status, errcode), (method, path, got, data)
+    assert data["error"]
+    return str(data["error"])
 
 
 async def new_tenant(
@@ -89,7 +109,9 @@ async def new_tenant(
         if rooms["admin"] not in admin.invites:
             await admin.sync()
     await admin.join(rooms["admin"])
-    return TenantFixture(slug, preset, admin, rooms["admin"], rooms["staff"], rooms["space"])
+    return TenantFixture(
+        slug, preset, admin, rooms["admin"], rooms["staff"], rooms["space"], rooms["board"]
+    )
 
 
 def login_details(answer: str) -> tuple[str, str]:
@@ -112,12 +134,15 @@ async def new_client(
 async def add_operators(
     stack: Stack, api: Api, users: OpenUser, tenant: TenantFixture, count: int
 ) -> list[User]:
-    """New operators of the tenant, logged in and joined to its staff room."""
+    """New operators of the tenant, logged in and joined to its staff room (and its board
+    room, so that the next invite they get is the one a test waits for)."""
     operators = []
     for _ in range(count):
         user_id, password = stack.new_user("operator")
         await api.ok("POST", f"/tenants/{tenant.slug}/operators", {"user_id": user_id})
         operator = await users(stack.hs.url, user_id, password)
         await operator.join(tenant.staff_room)
+        if tenant.board_room:
+            await operator.join(tenant.board_room)
         operators.append(operator)
     return operators

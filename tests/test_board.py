@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +13,7 @@ import pytest
 from nio import RoomSendResponse
 
 from .conftest import OpenUser, Stack
-from .matrix import User, count, reply_to, settle
+from .matrix import User, count, history, reply_to, send_until_accepted, settle
 from .tenants import Api, TenantFixture, add_operators, command, new_client, new_tenant
 
 NAMES = ("Sakura", "Kaede", "Ren")
@@ -131,10 +130,16 @@ async def _display_name(stack: Stack, user: User, room_id: str, user_id: str) ->
 async def test_topic_answers_browsing_unanswered_and_nomination(
     stack: Stack, board: Board, users: OpenUser
 ) -> None:
+    listener = board.operators[2]
+    settings = await board.tenant.command(f"!operator-settings {listener.user_id} notify=dm")
+    assert "notify=dm" in settings
+    private = await listener.wait_for_invite(ignore=(board.tenant.space_room,))
+    await listener.join(private)
     a = await board.client(stack, users, "AoiSatoh")
     topic_event, posted = await a.post("I cannot sleep before exams.")
     assert posted.startswith("Posted as topic T-0001."), posted
     root = await _root(board, "I cannot sleep before exams.")
+    await listener.wait_for(_body(private, "New topic T-0001 on the board."), timeout=30)
     poster = root["sender"]
     assert await _display_name(stack, board.operators[0], board.room, poster) == "Poster T-0001"
 
@@ -327,34 +332,11 @@ async def test_moderation_limits_and_bad_input(
     assert getattr(response, "status_code", None) == "M_FORBIDDEN", response
 
 
-async def _send_until_accepted(user: User, room_id: str, content: dict[str, Any]) -> None:
-    txn = uuid.uuid4().hex
-    for _ in range(120):
-        try:
-            response = await user.client.room_send(room_id, "m.room.message", content, tx_id=txn)
-            if isinstance(response, RoomSendResponse):
-                return
-        except (TimeoutError, aiohttp.ClientError):
-            pass
-        await asyncio.sleep(0.25)
-    raise AssertionError("could not send")
-
-
-async def _history(stack: Stack, user: User, room_id: str) -> list[dict[str, Any]]:
-    url = f"{stack.hs.url}/_matrix/client/v3/rooms/{room_id}/messages"
-    headers = {"Authorization": f"Bearer {user.client.access_token}"}
-    async with (
-        aiohttp.ClientSession() as session,
-        session.get(url, params={"dir": "f", "limit": "1000"}, headers=headers) as response,
-    ):
-        return list((await response.json())["chunk"])
-
-
 async def _exactly_once(stack: Stack, user: User, room_id: str, expected: list[str]) -> None:
     async def bodies() -> list[str]:
         return [
             str(e["content"].get("body", ""))
-            for e in await _history(stack, user, room_id)
+            for e in await history(stack.hs.url, user, room_id)
             if e.get("type") == "m.room.message"
         ]
 
@@ -384,11 +366,11 @@ async def test_topics_and_answers_survive_a_hard_restart(
         for i, text in enumerate(topics):
             if i == len(topics) // 2:
                 await asyncio.to_thread(stack.restart_soudan, True)
-            await _send_until_accepted(a.user, a.board_room, {"msgtype": "m.text", "body": text})
+            await send_until_accepted(a.user, a.board_room, {"msgtype": "m.text", "body": text})
 
     async def answer() -> None:
         for text in answers:
-            await _send_until_accepted(operator, board.room, _in_thread(root["event_id"], text))
+            await send_until_accepted(operator, board.room, _in_thread(root["event_id"], text))
 
     await asyncio.gather(post_topics(), answer())
     await _exactly_once(stack, operator, board.room, topics)

@@ -11,29 +11,12 @@ from typing import Any
 
 from .conftest import OpenUser, Stack
 from .matrix import reply_to
-from .tenants import Api
-
-
-async def _tenant(api: Api, preset: str) -> str:
-    slug = f"b{secrets.token_hex(4)}"
-    await api.ok(
-        "POST", "/tenants", {"slug": slug, "preset": preset, "language": "en", "name": slug}
-    )
-    return slug
-
-
-async def _refused(
-    api: Api, method: str, path: str, body: Any, status: int, errcode: str, **kwargs: Any
-) -> str:
-    got, data = await api.call(method, path, body, **kwargs)
-    assert (got, data.get("errcode")) == (status, errcode), (method, path, got, data)
-    assert data["error"]
-    return str(data["error"])
+from .tenants import Api, bare_tenant, refused
 
 
 async def test_board_settings(stack: Stack) -> None:
     api = Api(stack)
-    path = f"/tenants/{await _tenant(api, 'workplace')}/board"  # the board is off there
+    path = f"/tenants/{await bare_tenant(api, 'workplace', 'b')}/board"  # the board is off there
     before = await api.ok("GET", path)
     assert before == {"enabled": False, "length": 3000, "daily": 5, "room": None}
 
@@ -44,10 +27,10 @@ async def test_board_settings(stack: Stack) -> None:
         {"length": 100, "daily": "x"},
         {"length": 100, "enabled": "maybe"},
     ):
-        await _refused(api, "PATCH", path, bad, 400, "M_INVALID_PARAM")
-    error = await _refused(api, "PATCH", path, None, 400, "M_BAD_JSON", raw=b"[1]")
+        await refused(api, "PATCH", path, bad, 400, "M_INVALID_PARAM")
+    error = await refused(api, "PATCH", path, None, 400, "M_BAD_JSON", raw=b"[1]")
     assert "JSON object" in error
-    await _refused(api, "PATCH", path, None, 400, "M_NOT_JSON", raw=b"length=3")
+    await refused(api, "PATCH", path, None, 400, "M_NOT_JSON", raw=b"length=3")
     assert await api.ok("GET", path) == before
 
     changed = await api.ok("PATCH", path, {"enabled": "on", "length": 500, "daily": "3"})
@@ -82,7 +65,7 @@ async def _wait_for_posts(api: Api, path: str, count: int, timeout: float = 20) 
 
 async def test_board_topics(stack: Stack, users: OpenUser) -> None:
     api = Api(stack)
-    slug = await _tenant(api, "counseling")  # the board is on there
+    slug = await bare_tenant(api, "counseling", "b")  # the board is on there
     t = f"/tenants/{slug}/board"
     nickname = f"Nick{secrets.token_hex(3)}"
     client, _, room = await _board_room(stack, users, api, slug, nickname)
@@ -141,23 +124,23 @@ async def test_board_topics(stack: Stack, users: OpenUser) -> None:
 
     # Pages and references
     assert await api.ok("GET", f"{t}/topics?page=2") == {"topics": [], "total": 1, "page": 2}
-    await _refused(api, "GET", f"{t}/topics?page=0", None, 400, "M_INVALID_PARAM")
-    await _refused(api, "GET", f"{t}/topics?page=x", None, 400, "M_INVALID_PARAM")
-    await _refused(api, "GET", f"{t}/topics/abc", None, 400, "M_INVALID_PARAM")
-    error = await _refused(api, "GET", f"{t}/topics/99", None, 404, "M_NOT_FOUND")
+    await refused(api, "GET", f"{t}/topics?page=0", None, 400, "M_INVALID_PARAM")
+    await refused(api, "GET", f"{t}/topics?page=x", None, 400, "M_INVALID_PARAM")
+    await refused(api, "GET", f"{t}/topics/abc", None, 400, "M_INVALID_PARAM")
+    error = await refused(api, "GET", f"{t}/topics/99", None, 404, "M_NOT_FOUND")
     assert "T-0099" in error
-    await _refused(api, "POST", f"{t}/topics/99/hide", None, 404, "M_NOT_FOUND")
-    await _refused(api, "POST", f"{t}/answers/1-9/hide", None, 404, "M_NOT_FOUND")
-    await _refused(api, "POST", f"{t}/answers/x/hide", None, 400, "M_INVALID_PARAM")
+    await refused(api, "POST", f"{t}/topics/99/hide", None, 404, "M_NOT_FOUND")
+    await refused(api, "POST", f"{t}/answers/1-9/hide", None, 404, "M_NOT_FOUND")
+    await refused(api, "POST", f"{t}/answers/x/hide", None, 400, "M_INVALID_PARAM")
 
     # Close and reopen, once each
     closed = await api.ok("POST", f"{t}/topics/1/close")
     assert isinstance(closed["closed_at"], int) and closed["hidden_at"] is None
-    error = await _refused(api, "POST", f"{t}/topics/1/close", None, 409, "SOUDAN_CONFLICT")
+    error = await refused(api, "POST", f"{t}/topics/1/close", None, 409, "SOUDAN_CONFLICT")
     assert "T-0001 is already closed" in error
     reopened = await api.ok("POST", f"{t}/topics/1/reopen")
     assert reopened == {**closed, "closed_at": None}
-    error = await _refused(api, "POST", f"{t}/topics/1/reopen", None, 409, "SOUDAN_CONFLICT")
+    error = await refused(api, "POST", f"{t}/topics/1/reopen", None, 409, "SOUDAN_CONFLICT")
     assert "T-0001 is not closed" in error
 
     # Hide: kept for the audit, and the poster is told
@@ -165,9 +148,9 @@ async def test_board_topics(stack: Stack, users: OpenUser) -> None:
     assert isinstance(hidden["hidden_at"], int)
     assert hidden["hidden_by"] == stack.config.bot_mxid
     assert hidden["posts"] == detail["posts"]
-    error = await _refused(api, "POST", f"{t}/topics/1/hide", None, 409, "SOUDAN_CONFLICT")
+    error = await refused(api, "POST", f"{t}/topics/1/hide", None, 409, "SOUDAN_CONFLICT")
     assert "T-0001 is already hidden" in error
-    await _refused(api, "POST", f"{t}/topics/1/close", None, 409, "SOUDAN_CONFLICT")
+    await refused(api, "POST", f"{t}/topics/1/close", None, 409, "SOUDAN_CONFLICT")
     assert (await api.ok("GET", f"{t}/topics"))["topics"] == [
         {k: v for k, v in hidden.items() if k != "posts"}
     ]

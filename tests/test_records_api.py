@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import secrets
 import time
 from datetime import datetime
 from typing import Any
@@ -17,25 +16,7 @@ import aiohttp
 import openpyxl
 
 from .conftest import OpenUser, Stack
-from .tenants import PREFIX, Api
-
-
-async def _tenant(api: Api, preset: str = "counseling") -> str:
-    """A new tenant, made through the API only (no admin needed for the API)."""
-    slug = f"r{secrets.token_hex(4)}"
-    await api.ok(
-        "POST", "/tenants", {"slug": slug, "preset": preset, "language": "en", "name": slug}
-    )
-    return slug
-
-
-async def _refused(
-    api: Api, method: str, path: str, body: Any, status: int, errcode: str, **kwargs: Any
-) -> str:
-    got, data = await api.call(method, path, body, **kwargs)
-    assert (got, data.get("errcode")) == (status, errcode), (method, path, got, data)
-    assert data["error"]
-    return str(data["error"])
+from .tenants import PREFIX, Api, bare_tenant, refused
 
 
 async def _download(
@@ -57,24 +38,24 @@ def _enc(text: str) -> str:
 
 async def test_templates(stack: Stack) -> None:
     api = Api(stack)
-    base = f"/tenants/{await _tenant(api)}/templates"
+    base = f"/tenants/{await bare_tenant(api)}/templates"
     assert await api.ok("GET", base) == {"templates": []}
     made = await api.call(
         "POST", base, {"name": "hello", "body": "Hello {nickname}, this is {operator}."}
     )
     assert made[0] == 201 and made[1]["name"] == "hello"
-    await _refused(api, "POST", base, {"name": "hello", "body": "again"}, 409, "SOUDAN_CONFLICT")
-    error = await _refused(
+    await refused(api, "POST", base, {"name": "hello", "body": "again"}, 409, "SOUDAN_CONFLICT")
+    error = await refused(
         api, "POST", base, {"name": "bad", "body": "Hi {name}"}, 400, "M_INVALID_PARAM"
     )
     assert "{nickname}" in error  # the refusal names the placeholders there are
-    await _refused(api, "POST", base, {"name": "bad", "body": "Hi {"}, 400, "M_INVALID_PARAM")
-    await _refused(api, "POST", base, {"name": "two words", "body": "x"}, 400, "M_INVALID_PARAM")
-    await _refused(api, "POST", base, {"name": "bad"}, 400, "M_BAD_JSON")
-    await _refused(api, "PUT", f"{base}/hello", {"body": "Bye {oops}"}, 400, "M_INVALID_PARAM")
-    await _refused(api, "PUT", f"{base}/nothing", {"body": "Hi"}, 404, "M_NOT_FOUND")
-    await _refused(api, "GET", f"{base}/nothing", None, 404, "M_NOT_FOUND")
-    await _refused(api, "DELETE", f"{base}/nothing", None, 404, "M_NOT_FOUND")
+    await refused(api, "POST", base, {"name": "bad", "body": "Hi {"}, 400, "M_INVALID_PARAM")
+    await refused(api, "POST", base, {"name": "two words", "body": "x"}, 400, "M_INVALID_PARAM")
+    await refused(api, "POST", base, {"name": "bad"}, 400, "M_BAD_JSON")
+    await refused(api, "PUT", f"{base}/hello", {"body": "Bye {oops}"}, 400, "M_INVALID_PARAM")
+    await refused(api, "PUT", f"{base}/nothing", {"body": "Hi"}, 404, "M_NOT_FOUND")
+    await refused(api, "GET", f"{base}/nothing", None, 404, "M_NOT_FOUND")
+    await refused(api, "DELETE", f"{base}/nothing", None, 404, "M_NOT_FOUND")
     # Nothing refused changed anything.
     listed = (await api.ok("GET", base))["templates"]
     assert [(t["name"], t["body"]) for t in listed] == [
@@ -90,22 +71,22 @@ async def test_templates(stack: Stack) -> None:
 
 async def test_categories(stack: Stack) -> None:
     api = Api(stack)
-    base = f"/tenants/{await _tenant(api)}/categories"
+    base = f"/tenants/{await bare_tenant(api)}/categories"
     made = await api.call("POST", base, {"path": "Billing > Refund > Card"})
     assert made == (201, {"path": "Billing > Refund > Card"})
     expected = ["Billing", "Billing > Refund", "Billing > Refund > Card"]
     assert (await api.ok("GET", base))["categories"] == expected  # parents came with it
 
-    await _refused(api, "POST", base, {"path": "A > B > C > D"}, 400, "M_INVALID_PARAM")
-    await _refused(api, "POST", base, {"path": "Billing/Refund"}, 409, "SOUDAN_CONFLICT")
-    await _refused(api, "POST", base, {"path": "  "}, 400, "M_INVALID_PARAM")
-    await _refused(api, "POST", base, {"path": 7}, 400, "M_INVALID_PARAM")
-    await _refused(api, "POST", base, {}, 400, "M_BAD_JSON")
-    await _refused(
+    await refused(api, "POST", base, {"path": "A > B > C > D"}, 400, "M_INVALID_PARAM")
+    await refused(api, "POST", base, {"path": "Billing/Refund"}, 409, "SOUDAN_CONFLICT")
+    await refused(api, "POST", base, {"path": "  "}, 400, "M_INVALID_PARAM")
+    await refused(api, "POST", base, {"path": 7}, 400, "M_INVALID_PARAM")
+    await refused(api, "POST", base, {}, 400, "M_BAD_JSON")
+    await refused(
         api, "DELETE", f"{base}/{_enc('Billing > Refund')}", None, 409, "SOUDAN_CONFLICT"
     )
-    await _refused(api, "DELETE", f"{base}/Nothing", None, 404, "M_NOT_FOUND")
-    await _refused(api, "DELETE", f"{base}/{_enc('A>B>C>D')}", None, 400, "M_INVALID_PARAM")
+    await refused(api, "DELETE", f"{base}/Nothing", None, 404, "M_NOT_FOUND")
+    await refused(api, "DELETE", f"{base}/{_enc('A>B>C>D')}", None, 400, "M_INVALID_PARAM")
     assert (await api.ok("GET", base))["categories"] == expected  # "A" was never made
 
     await api.ok("DELETE", f"{base}/{_enc('Billing > Refund > Card')}")
@@ -115,7 +96,7 @@ async def test_categories(stack: Stack) -> None:
 
 async def test_operator_settings(stack: Stack) -> None:
     api = Api(stack)
-    slug = await _tenant(api)
+    slug = await bare_tenant(api)
     operator, _ = stack.new_user("operator")
     await api.ok("POST", f"/tenants/{slug}/operators", {"user_id": operator})
     path = f"/tenants/{slug}/operators/{_enc(operator)}/settings"
@@ -124,7 +105,7 @@ async def test_operator_settings(stack: Stack) -> None:
     assert (defaults["scope"], defaults["notes"], defaults["mode"]) == ("all", True, "send")
 
     stranger, _ = stack.new_user("user")
-    await _refused(
+    await refused(
         api,
         "GET",
         f"/tenants/{slug}/operators/{_enc(stranger)}/settings",
@@ -132,7 +113,7 @@ async def test_operator_settings(stack: Stack) -> None:
         404,
         "M_NOT_FOUND",
     )
-    await _refused(
+    await refused(
         api, "PATCH", f"/tenants/{slug}/operators/nobody/settings", {}, 400, "M_INVALID_PARAM"
     )
 
@@ -155,14 +136,14 @@ async def test_operator_settings(stack: Stack) -> None:
         {"notes": False, "colour": "red"},
         {"notes": False, "user_id": operator},
     ):
-        await _refused(api, "PATCH", path, bad, 400, "M_INVALID_PARAM")
-    await _refused(api, "PATCH", path, None, 400, "M_BAD_JSON", raw=b"[1]")
+        await refused(api, "PATCH", path, bad, 400, "M_INVALID_PARAM")
+    await refused(api, "PATCH", path, None, 400, "M_BAD_JSON", raw=b"[1]")
     assert await api.ok("GET", path) == changed
 
 
 async def test_a_tenant_token_stays_in_its_tenant(stack: Stack) -> None:
     api = Api(stack)
-    a, b = await _tenant(api), await _tenant(api)
+    a, b = await bare_tenant(api), await bare_tenant(api)
     token_b = (await api.ok("POST", f"/tenants/{b}/tokens", {"label": "records"}))["token"]
     operator, _ = stack.new_user("operator")
     await api.ok("POST", f"/tenants/{a}/operators", {"user_id": operator})
@@ -178,7 +159,7 @@ async def test_a_tenant_token_stays_in_its_tenant(stack: Stack) -> None:
         ("GET", "/summary", None),
         ("GET", "/clients/anyone/record", None),
     ):
-        await _refused(api, method, f"/tenants/{a}{path}", body, 403, "M_FORBIDDEN", token=token_b)
+        await refused(api, method, f"/tenants/{a}{path}", body, 403, "M_FORBIDDEN", token=token_b)
     status, _, data = await _download(stack, f"/tenants/{a}/cases/export", token_b)
     assert status == 403 and b"M_FORBIDDEN" in data
     # Nothing changed in tenant a; the token works in its own tenant.
@@ -199,7 +180,7 @@ async def _wait_for_cases(api: Api, path: str, count: int, timeout: float = 30) 
 
 async def test_case_records_history_and_export(stack: Stack, users: OpenUser) -> None:
     api = Api(stack)
-    slug = await _tenant(api, preset="workplace")
+    slug = await bare_tenant(api, preset="workplace")
     t = f"/tenants/{slug}"
     operator, _ = stack.new_user("operator")
     await api.ok("POST", f"{t}/operators", {"user_id": operator})
@@ -223,39 +204,37 @@ async def test_case_records_history_and_export(stack: Stack, users: OpenUser) ->
         "notes": [],
     }
     assert (await api.ok("PUT", f"{record}/tags/vip"))["tags"] == ["vip"]
-    await _refused(api, "PUT", f"{record}/tags/vip", None, 409, "SOUDAN_CONFLICT")
-    await _refused(api, "PUT", f"{record}/tags/{_enc('a b')}", None, 400, "M_INVALID_PARAM")
-    await _refused(api, "PUT", f"{t}/clients/Nobody/tags/vip", None, 404, "M_NOT_FOUND")
+    await refused(api, "PUT", f"{record}/tags/vip", None, 409, "SOUDAN_CONFLICT")
+    await refused(api, "PUT", f"{record}/tags/{_enc('a b')}", None, 400, "M_INVALID_PARAM")
+    await refused(api, "PUT", f"{t}/clients/Nobody/tags/vip", None, 404, "M_NOT_FOUND")
     noted = await api.call("POST", f"{record}/notes", {"body": "Prefers mornings"})
     assert noted[0] == 201
     assert [(n["author"], n["body"]) for n in noted[1]["notes"]] == [
         (stack.config.bot_mxid, "Prefers mornings")
     ]
-    await _refused(api, "POST", f"{record}/notes", {"body": " "}, 400, "M_INVALID_PARAM")
+    await refused(api, "POST", f"{record}/notes", {"body": " "}, 400, "M_INVALID_PARAM")
     by_id = await api.ok("GET", f"{t}/clients/{_enc(client_id)}/record")
     assert (by_id["tags"], len(by_id["notes"])) == (["vip"], 1)
 
     # Assignment, category, notes, tickets
     await api.ok("POST", f"{t}/categories", {"path": "Billing > Refund"})
     stranger, _ = stack.new_user("user")
-    await _refused(api, "POST", f"{t}/cases/1/assign", {"user_id": stranger}, 403, "M_FORBIDDEN")
-    await _refused(api, "POST", f"{t}/cases/9/assign", {"user_id": operator}, 404, "M_NOT_FOUND")
+    await refused(api, "POST", f"{t}/cases/1/assign", {"user_id": stranger}, 403, "M_FORBIDDEN")
+    await refused(api, "POST", f"{t}/cases/9/assign", {"user_id": operator}, 404, "M_NOT_FOUND")
     assigned = await api.ok("POST", f"{t}/cases/1/assign", {"user_id": operator})
     assert (assigned["status"], assigned["operator"]) == ("assigned", operator)
-    await _refused(
+    await refused(
         api, "POST", f"{t}/cases/1/assign", {"user_id": operator}, 409, "SOUDAN_CONFLICT"
     )
-    await _refused(api, "PUT", f"{t}/cases/1/category", {"path": "Nope"}, 404, "M_NOT_FOUND")
-    await _refused(
-        api, "PUT", f"{t}/cases/x/category", {"path": "Billing"}, 400, "M_INVALID_PARAM"
-    )
+    await refused(api, "PUT", f"{t}/cases/1/category", {"path": "Nope"}, 404, "M_NOT_FOUND")
+    await refused(api, "PUT", f"{t}/cases/x/category", {"path": "Billing"}, 400, "M_INVALID_PARAM")
     categorised = await api.ok("PUT", f"{t}/cases/1/category", {"path": "Billing/Refund"})
     assert categorised["category"] == "Billing > Refund"
     noted = await api.call("POST", f"{t}/cases/1/notes", {"body": "Called back"})
     assert noted[0] == 201 and noted[1]["notes"] == ["Called back"]
 
     tickets = f"{t}/cases/1/tickets"
-    await _refused(api, "POST", tickets, {"title": ""}, 400, "M_INVALID_PARAM")
+    await refused(api, "POST", tickets, {"title": ""}, 400, "M_INVALID_PARAM")
     opened = await api.call("POST", tickets, {"title": "Refund card", "body": "Ask the bank"})
     assert opened[0] == 201
     ticket = opened[1]
@@ -263,10 +242,10 @@ async def test_case_records_history_and_export(stack: Stack, users: OpenUser) ->
     assert (ticket["title"], ticket["body"]) == ("Refund card", "Ask the bank")
     assert (await api.ok("GET", f"{t}/tickets"))["tickets"] == [ticket]
     assert (await api.ok("GET", f"{t}/tickets?status=closed"))["tickets"] == []
-    await _refused(api, "GET", f"{t}/tickets?status=bogus", None, 400, "M_INVALID_PARAM")
-    await _refused(api, "PATCH", f"{t}/tickets/1", {"status": "gone"}, 400, "M_INVALID_PARAM")
-    await _refused(api, "PATCH", f"{t}/tickets/1", {"status": "open"}, 409, "SOUDAN_CONFLICT")
-    await _refused(api, "GET", f"{t}/tickets/7", None, 404, "M_NOT_FOUND")
+    await refused(api, "GET", f"{t}/tickets?status=bogus", None, 400, "M_INVALID_PARAM")
+    await refused(api, "PATCH", f"{t}/tickets/1", {"status": "gone"}, 400, "M_INVALID_PARAM")
+    await refused(api, "PATCH", f"{t}/tickets/1", {"status": "open"}, 409, "SOUDAN_CONFLICT")
+    await refused(api, "GET", f"{t}/tickets/7", None, 404, "M_NOT_FOUND")
     closed = await api.ok("PATCH", f"{t}/tickets/1", {"status": "closed"})
     assert closed["status"] == "closed" and closed["closed_at"]
     assert await api.ok("GET", f"{t}/tickets/1") == closed
@@ -290,12 +269,12 @@ async def test_case_records_history_and_export(stack: Stack, users: OpenUser) ->
         "Billing > Refund",
     )
     reversed_range = f"{cases}?from=2030-01-02&to=2030-01-01"
-    await _refused(api, "GET", reversed_range, None, 400, "M_INVALID_PARAM")
-    error = await _refused(api, "GET", f"{cases}?colour=red", None, 400, "M_INVALID_PARAM")
+    await refused(api, "GET", reversed_range, None, 400, "M_INVALID_PARAM")
+    error = await refused(api, "GET", f"{cases}?colour=red", None, 400, "M_INVALID_PARAM")
     assert "colour" in error
-    await _refused(api, "GET", f"{cases}?category=Nope", None, 404, "M_NOT_FOUND")
-    await _refused(api, "GET", f"{cases}?as_operator={_enc(stranger)}", None, 404, "M_NOT_FOUND")
-    await _refused(api, "GET", f"{cases}?as_operator=nobody", None, 400, "M_INVALID_PARAM")
+    await refused(api, "GET", f"{cases}?category=Nope", None, 404, "M_NOT_FOUND")
+    await refused(api, "GET", f"{cases}?as_operator={_enc(stranger)}", None, 404, "M_NOT_FOUND")
+    await refused(api, "GET", f"{cases}?as_operator=nobody", None, 400, "M_INVALID_PARAM")
     settings = f"{t}/operators/{_enc(operator)}/settings"
     await api.ok("PATCH", settings, {"intake": "off", "scope": "assigned"})
     as_operator = (await api.ok("GET", f"{cases}?as_operator={_enc(operator)}"))["cases"]
@@ -344,5 +323,5 @@ async def test_case_records_history_and_export(stack: Stack, users: OpenUser) ->
     assert (figures["month"], figures["opened"], figures["handled"]) == (month, 1, 0)
     assert figures["by_category"][0]["category"] == "Billing > Refund"
     assert figures["by_operator"][0]["operator"] == operator
-    await _refused(api, "GET", f"{t}/summary?month=2025-13", None, 400, "M_INVALID_PARAM")
+    await refused(api, "GET", f"{t}/summary?month=2025-13", None, 400, "M_INVALID_PARAM")
     assert "month" in await api.ok("GET", f"{t}/summary")

@@ -7,11 +7,10 @@ import time
 import uuid
 from typing import Any
 
-import aiohttp
-from nio import RoomPutStateError, RoomSendResponse
+from nio import RoomPutStateError
 
 from .conftest import Stack
-from .matrix import User, count, settle
+from .matrix import User, count, history, send_until_accepted, settle
 from .test_relay import Desk, _body, _take, desk  # noqa: F401  (the fixture)
 from .transactions import put_transaction, text_event
 
@@ -27,38 +26,13 @@ async def _assigned(desk: Desk) -> tuple[User, User, str, str]:  # noqa: F811
     return client, operator, room, case_room
 
 
-async def _send_until_accepted(user: User, room_id: str, body: str) -> None:
-    """Send like a real client does: the same transaction ID until the server takes it."""
-    txn = uuid.uuid4().hex
-    for _ in range(120):
-        try:
-            response = await user.client.room_send(
-                room_id, "m.room.message", {"msgtype": "m.text", "body": body}, tx_id=txn
-            )
-            if isinstance(response, RoomSendResponse):
-                return
-        except (TimeoutError, aiohttp.ClientError):
-            pass
-        await asyncio.sleep(0.25)
-    raise AssertionError(f"could not send {body}")
-
-
 async def _burst(user: User, room_id: str, prefix: str, during: Any = None) -> None:
     for i in range(BURST):
         if during is not None and i == BURST // 2:
             await during()
-        await _send_until_accepted(user, room_id, f"{prefix}-{i:03d}")
-
-
-async def _history(stack: Stack, user: User, room_id: str) -> list[dict[str, Any]]:
-    """The room's whole timeline as this user sees it, oldest first (a sync may skip)."""
-    url = f"{stack.hs.url}/_matrix/client/v3/rooms/{room_id}/messages"
-    headers = {"Authorization": f"Bearer {user.client.access_token}"}
-    async with (
-        aiohttp.ClientSession() as session,
-        session.get(url, params={"dir": "f", "limit": "1000"}, headers=headers) as response,
-    ):
-        return list((await response.json())["chunk"])
+        await send_until_accepted(
+            user, room_id, {"msgtype": "m.text", "body": f"{prefix}-{i:03d}"}
+        )
 
 
 async def _arrived(
@@ -69,7 +43,7 @@ async def _arrived(
     async def received() -> list[str]:
         return [
             str(e["content"]["body"])
-            for e in await _history(stack, user, room_id)
+            for e in await history(stack.hs.url, user, room_id)
             if str(e.get("content", {}).get("body", "")).startswith(prefix + "-")
         ]
 

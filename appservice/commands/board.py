@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..services import board
+from ..services import board, validate
 from ..services.errors import forbidden
 from .handler import CommandEvent, Place, UsageError, command
 
@@ -32,9 +32,7 @@ async def topics(evt: CommandEvent) -> None:
     """The latest topics with their state, hidden ones included (for moderators)."""
     if len(evt.args) > 1:
         raise UsageError
-    page = int(evt.args[0]) if evt.args and evt.args[0].isdigit() else 1
-    if evt.args and not evt.args[0].isdigit():
-        raise UsageError
+    page = validate.count(evt.args[0], low=1, high=board.MAX_PAGE, what="page") if evt.args else 1
     listed, total = await board.all_topics(evt.the_tenant, page)
     if not listed:
         await evt.reply(evt.t("board.no_topics"))
@@ -60,44 +58,37 @@ async def topics(evt: CommandEvent) -> None:
     await evt.reply("\n".join(lines))
 
 
-async def _moderator(evt: CommandEvent) -> None:
+async def _target(evt: CommandEvent) -> str:
+    """The one argument of a moderation command, once the sender may moderate here."""
+    if len(evt.args) != 1:
+        raise UsageError
     if evt.place == BOARD and not await board.may_moderate(evt.ctx, evt.the_tenant, evt.sender):
         raise forbidden("board.not_moderator")
+    return evt.arg(0)
 
 
 @command("hide-topic", (ADMIN, BOARD), "board")
 async def hide_topic(evt: CommandEvent) -> None:
-    if len(evt.args) != 1:
-        raise UsageError
-    await _moderator(evt)
-    topic = await board.hide_topic(evt.ctx, evt.the_tenant, evt.arg(0), evt.sender)
+    topic = await board.hide_topic(evt.ctx, evt.the_tenant, await _target(evt), evt.sender)
     await evt.reply(evt.t("board.hidden", topic=board.label(topic.number)))
 
 
 @command("hide-answer", (ADMIN, BOARD), "board")
 async def hide_answer(evt: CommandEvent) -> None:
-    if len(evt.args) != 1:
-        raise UsageError
-    await _moderator(evt)
-    await board.hide_answer(evt.ctx, evt.the_tenant, evt.arg(0), evt.sender)
-    await evt.reply(evt.t("board.answer_hidden", ref=evt.arg(0)))
+    ref = await _target(evt)
+    await board.hide_answer(evt.ctx, evt.the_tenant, ref, evt.sender)
+    await evt.reply(evt.t("board.answer_hidden", ref=ref))
 
 
 @command("close-topic", (ADMIN, BOARD), "board")
 async def close_topic(evt: CommandEvent) -> None:
-    if len(evt.args) != 1:
-        raise UsageError
-    await _moderator(evt)
-    topic = await board.set_closed(evt.ctx, evt.the_tenant, evt.arg(0), True)
+    topic = await board.set_closed(evt.ctx, evt.the_tenant, await _target(evt), True)
     await evt.reply(evt.t("board.closed", topic=board.label(topic.number)))
 
 
 @command("reopen-topic", (ADMIN, BOARD), "board")
 async def reopen_topic(evt: CommandEvent) -> None:
-    if len(evt.args) != 1:
-        raise UsageError
-    await _moderator(evt)
-    topic = await board.set_closed(evt.ctx, evt.the_tenant, evt.arg(0), False)
+    topic = await board.set_closed(evt.ctx, evt.the_tenant, await _target(evt), False)
     await evt.reply(evt.t("board.reopened", topic=board.label(topic.number)))
 
 

@@ -42,6 +42,7 @@ log = logging.getLogger("soudan.board")
 TEXT_TYPES = ("m.text", "m.emote")
 BOARD_KEY = "fi.soudan.board"
 PAGE = 10  # topics per page, and posts per page of an opened topic
+MAX_PAGE = 100000
 MAX_LENGTH = 20000
 MAX_DAILY = 1000
 NEW_TOPIC = "new_topic"
@@ -714,12 +715,12 @@ async def _client_command(
         )
 
     if name in ("topics", "board"):
-        page = validate.count(args[0], low=1, high=100000, what="page") if args else 1
+        page = validate.count(args[0], low=1, high=MAX_PAGE, what="page") if args else 1
         await _list_topics(ctx, tenant, client, room_id, page, say)
     elif name == "topic":
         if not 1 <= len(args) <= 2:
             raise Refusal("help.usage", usage="!topic <number> [page]")
-        page = validate.count(args[1], low=1, high=100000, what="page") if len(args) == 2 else 1
+        page = validate.count(args[1], low=1, high=MAX_PAGE, what="page") if len(args) == 2 else 1
         await _show_topic(ctx, tenant, client, room_id, event_id, args[0], page)
     elif name in ("profile", "nominate"):
         topic, post = await _answer_for(tenant, room_id, raw, args)
