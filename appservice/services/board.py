@@ -282,8 +282,9 @@ async def _new_topic(ctx: Context, tenant: Tenant, client: Client, raw: dict[str
 
 async def _topic_ghost(ctx: Context, tenant: Tenant, topic: Topic, room_id: RoomID) -> IntentAPI:
     ghost = ctx.az.intent.user(UserID(ctx.config.ghost_mxid(topic.ghost)))
-    await ghost.ensure_registered()
-    await ghost.set_displayname(t(_lang(tenant), "board.alias", topic=label(topic.number)))
+    if topic.root_event is None:  # new: named before it says anything
+        await ghost.ensure_registered()
+        await ghost.set_displayname(t(_lang(tenant), "board.alias", topic=label(topic.number)))
     await ghost.ensure_joined(room_id, bot=ctx.az.intent)
     return ghost
 
