@@ -29,6 +29,10 @@ from .services.board import board_ghost
 log = logging.getLogger("soudan.catchup")
 
 EVERY_S = 300.0
+# Synapse has been seen not to send an event written in the first moments after soudan came
+# back (reproduced after a hard kill: delivered neither then nor by its retries), so after a
+# start or an outage a few passes follow soon, before the regular ones.
+FOLLOW_UPS_S = (15.0, 45.0, 120.0)
 AFTER_OUTAGE_S = 3.0
 PAGE = 100
 MAX_PAGES = 10
@@ -46,8 +50,11 @@ class Catchup:
         self._task: asyncio.Task | None = None
         self._unreadable = False
         self._last_pass_ms: int | None = None
+        self._follow_ups: list[float] = []
 
     def start(self) -> None:
+        """Run in the background; the first passes come soon after start (see FOLLOW_UPS_S)."""
+        self._follow_ups = [time.monotonic() + delay for delay in FOLLOW_UPS_S]
         self._task = background_task.create(self._run())
 
     async def stop(self) -> None:
@@ -56,11 +63,15 @@ class Catchup:
 
     def homeserver_was_unreachable(self) -> None:
         self._soon.set()
+        self._follow_ups = [time.monotonic() + delay for delay in FOLLOW_UPS_S]
 
     async def _run(self) -> None:
         while True:
+            now = time.monotonic()
+            self._follow_ups = [at for at in self._follow_ups if at > now]
+            wait = min([EVERY_S, *(at - now for at in self._follow_ups)])
             try:
-                await asyncio.wait_for(self._soon.wait(), timeout=EVERY_S)
+                await asyncio.wait_for(self._soon.wait(), timeout=wait)
                 await asyncio.sleep(AFTER_OUTAGE_S)  # let the homeserver finish starting
             except TimeoutError:
                 pass

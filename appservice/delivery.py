@@ -28,6 +28,7 @@ from .relay import maybe_sent
 EventHandler = Callable[[Event], Awaitable[None]]
 
 MAX_ATTEMPTS = 5
+BATCH = 500  # pending events read at a time beyond those already handed out
 # Synapse gives up resending a transaction long before this; keeping a week of event IDs
 # makes a late duplicate harmless without letting the table grow forever.
 KEEP_HANDLED_MS = 7 * 24 * 3600 * 1000
@@ -119,7 +120,11 @@ class Dispatcher:
         self.handler = handler
         self.on_failure = on_failure
         self._wakeup = asyncio.Event()
-        self._last_seq = 0
+        # Events handed to a room worker and not yet marked done. The inbox is read for every
+        # pending event not in here, never from a high-water mark: on PostgreSQL a row with a
+        # lower seq can commit after one with a higher seq (the catch-up stores events while a
+        # transaction is being stored), and a mark would skip it for good.
+        self._enqueued: set[int] = set()
         self._rooms: dict[str, asyncio.Queue[Inbox]] = {}
         self._tasks: list[asyncio.Task] = []
         self._left_over_until: int | None = None
@@ -151,13 +156,17 @@ class Dispatcher:
                 if self._left_over_until is None:
                     # What is pending at start was maybe half done before a crash.
                     self._left_over_until = await Inbox.last_pending_seq()
-                while batch := await Inbox.pending(self._last_seq):
+                while True:
+                    rows = await Inbox.pending(limit=len(self._enqueued) + BATCH)
+                    batch = [item for item in rows if item.seq not in self._enqueued]
+                    if not batch:
+                        break
                     # Within a room, the homeserver's order: Synapse can deliver a retried
                     # transaction after newer ones, and catch-up adds events late.
                     batch.sort(key=lambda item: (item.room_id, _timestamp(item), item.seq))
                     for item in batch:
+                        self._enqueued.add(item.seq)
                         self._enqueue(item)
-                        self._last_seq = max(self._last_seq, item.seq)
             except Exception:
                 log.exception("Could not read the inbox; retrying shortly")
                 await asyncio.sleep(1)
@@ -184,6 +193,7 @@ class Dispatcher:
             except Exception:
                 log.warning("Event %s could not be read; skipped", item.event_id, exc_info=True)
                 await item.mark_done(error="unreadable")
+                self._enqueued.discard(item.seq)
                 return
             left_over = self._left_over_until is not None and item.seq <= self._left_over_until
             token = maybe_sent.set(item.attempts > 0 or left_over)
@@ -195,6 +205,7 @@ class Dispatcher:
                 if item.attempts >= MAX_ATTEMPTS:
                     log.exception("Giving up on event %s", item.event_id)
                     await item.mark_done(error=f"failed: {type(e).__name__}")
+                    self._enqueued.discard(item.seq)
                     return
                 log.warning("Event %s failed, retrying", item.event_id, exc_info=True)
                 await asyncio.sleep(min(2**item.attempts, 30))
@@ -202,6 +213,7 @@ class Dispatcher:
             finally:
                 maybe_sent.reset(token)
             await item.mark_done()
+            self._enqueued.discard(item.seq)  # only now: done rows are not read again
             return
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import time
 import uuid
 from typing import Any
 
 import aiohttp
+from mautrix.util.async_db import Database
 
 from .conftest import Stack
 from .matrix import User, count, reply_to, settle
@@ -93,3 +96,34 @@ async def test_messages_sent_while_soudan_is_down_are_answered_after_restart(
     assert stack.control_room() == room_id  # the restart reused the control room
     await settle(admin)
     assert count(admin, reply_to(event_id)) == 1
+
+
+async def test_an_event_committed_late_with_a_lower_number_is_still_handled(
+    stack: Stack, admin: User
+) -> None:
+    # On PostgreSQL a stored event can commit after one stored later (catch-up and a
+    # transaction at once), so the inbox holds a lower number the dispatcher has read past.
+    room_id = stack.control_room()
+    first = _command_event(stack, room_id, "!help")
+    assert (await put_transaction(stack, f"t-{uuid.uuid4().hex}", [first]))[0] == 200
+    await admin.wait_for(reply_to(first["event_id"], room_id))
+    late = _command_event(stack, room_id, "!help help")
+    db = Database.create(stack.config["database.url"])
+    await db.start()
+    try:
+        lowest = await db.fetchval("SELECT MIN(seq) FROM inbox")
+        await db.execute(
+            "INSERT INTO inbox (seq, event_id, room_id, raw, received_at) "
+            "VALUES ($1, $2, $3, $4, $5)",
+            min(int(lowest), 0) - 1,
+            late["event_id"],
+            room_id,
+            json.dumps(late),
+            int(time.time() * 1000),
+        )
+    finally:
+        await db.stop()
+    wake = _command_event(stack, room_id, "!help status")  # a new transaction wakes the reader
+    assert (await put_transaction(stack, f"t-{uuid.uuid4().hex}", [wake]))[0] == 200
+    await admin.wait_for(reply_to(wake["event_id"], room_id))
+    await admin.wait_for(reply_to(late["event_id"], room_id))

@@ -82,11 +82,11 @@ class Inbox:
         )
 
     @classmethod
-    async def pending(cls, after_seq: int, limit: int = 500) -> list[Inbox]:
+    async def pending(cls, limit: int) -> list[Inbox]:
+        """The oldest events not worked off yet."""
         rows = await cls.db.fetch(
             "SELECT seq, event_id, room_id, raw, attempts FROM inbox "
-            "WHERE done=false AND seq>$1 ORDER BY seq LIMIT $2",
-            after_seq,
+            "WHERE done=false ORDER BY seq LIMIT $1",
             limit,
         )
         return [
