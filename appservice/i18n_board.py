@@ -166,6 +166,10 @@ MESSAGES: dict[str, dict[Literal["ja", "en"], str]] = {
         "ja": "あなたが未回答のトピック（{count} 件、古い順）:",
         "en": "Topics you have not answered ({count}, oldest first):",
     },
+    "board.unanswered_more": {
+        "ja": "…ほか {count} 件（古い順に表示しています。回答すると一覧から外れます）",
+        "en": "… and {count} more (the oldest are shown; answered topics leave the list)",
+    },
     "board.age_minutes": {"ja": "{n} 分前", "en": "{n} min ago"},
     "board.age_hours": {"ja": "{n} 時間前", "en": "{n} h ago"},
     "board.age_days": {"ja": "{n} 日前", "en": "{n} days ago"},

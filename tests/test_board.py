@@ -10,6 +10,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from mautrix.util.async_db import Database
 from nio import RoomSendResponse
 
 from .conftest import OpenUser, Stack
@@ -375,3 +376,34 @@ async def test_topics_and_answers_survive_a_hard_restart(
     await asyncio.gather(post_topics(), answer())
     await _exactly_once(stack, operator, board.room, topics)
     await _exactly_once(stack, a.user, a.board_room, answers)
+
+
+async def test_a_long_unanswered_list_shows_the_oldest_and_counts_the_rest(
+    stack: Stack, board: Board, users: OpenUser
+) -> None:
+    author = await board.client(stack, users, "Daichi")
+    # Many topics at once, written into soudan's database: what is under test is the list.
+    db = Database.create(stack.config["database.url"])
+    await db.start()
+    try:
+        tenant_id = await db.fetchval("SELECT id FROM tenant WHERE slug=$1", board.tenant.slug)
+        client_id = await db.fetchval(
+            "SELECT id FROM client WHERE user_id=$1", author.user.user_id
+        )
+        await db.executemany(
+            "INSERT INTO board_topic (tenant_id, number, client_id, ghost, body, created_at, "
+            "source_event) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            [
+                (tenant_id, n, client_id, f"topic_bulk{n}", f"Bulk topic {n}", n, f"$bulk-{n}")
+                for n in range(1, 81)
+            ],
+        )
+        await db.execute("UPDATE tenant SET next_topic=81 WHERE id=$1", tenant_id)
+    finally:
+        await db.stop()
+    listing = await command(board.operators[0], board.room, "!unanswered")
+    lines = listing.splitlines()
+    assert lines[0] == "Topics you have not answered (80, oldest first):"
+    assert lines[1].startswith("T-0001 · ") and lines[50].startswith("T-0050 · ")
+    assert lines[51] == "… and 30 more (the oldest are shown; answered topics leave the list)"
+    assert len(lines) == 52

@@ -7,6 +7,7 @@ from ..services.errors import forbidden
 from .handler import CommandEvent, Place, UsageError, command
 
 ADMIN, STAFF, PRIVATE, BOARD = Place.ADMIN, Place.STAFF, Place.PRIVATE, Place.BOARD
+UNANSWERED_SHOWN = 50
 
 
 @command("unanswered", (BOARD, STAFF, PRIVATE), "board")
@@ -20,10 +21,12 @@ async def unanswered(evt: CommandEvent) -> None:
         return
     now = evt.ctx.clock.now_ms()
     lines = [evt.t("board.unanswered_header", count=len(topics))]
-    for topic in topics:
+    for topic in topics[:UNANSWERED_SHOWN]:  # one message stays well under the event limit
         age = board.age(evt.lang, now, topic.created_at)
         line = board.first_line(topic.body)
         lines.append(f"{board.label(topic.number)} · {age} · {line}")
+    if len(topics) > UNANSWERED_SHOWN:
+        lines.append(evt.t("board.unanswered_more", count=len(topics) - UNANSWERED_SHOWN))
     await evt.reply("\n".join(lines))
 
 

@@ -49,6 +49,7 @@ NEW_TOPIC = "new_topic"
 ON_BY_DEFAULT = ("counseling", "club")
 _ANSWER_REF = re.compile(r"^[Tt]?-?0*(\d{1,9})-(\d{1,6})$")
 _room_locks: dict[int, asyncio.Lock] = {}
+_member_names: dict[UserID, str] = {}  # the name each member ghost is known to carry
 
 
 def _lang(tenant: Tenant) -> Lang:
@@ -282,9 +283,15 @@ async def _new_topic(ctx: Context, tenant: Tenant, client: Client, raw: dict[str
 
 async def _topic_ghost(ctx: Context, tenant: Tenant, topic: Topic, room_id: RoomID) -> IntentAPI:
     ghost = ctx.az.intent.user(UserID(ctx.config.ghost_mxid(topic.ghost)))
-    if topic.root_event is None:  # new: named before it says anything
+    if topic.root_event is None:  # new: named, invited and joined before it says anything
         await ghost.ensure_registered()
         await ghost.set_displayname(t(_lang(tenant), "board.alias", topic=label(topic.number)))
+        if not await ctx.az.state_store.is_joined(room_id, ghost.mxid):
+            try:
+                await ctx.az.intent.invite_user(room_id, ghost.mxid)
+            except MatrixError as e:
+                if "already" not in str(e).lower():
+                    raise
     await ghost.ensure_joined(room_id, bot=ctx.az.intent)
     return ghost
 
@@ -483,7 +490,9 @@ async def _answer(
     copy = await relay.send_once(ghost, client.board_room, event_id, "m.room.message", content)
     await Shown(client.board_room, copy, topic.id, post.id, event_id).add()
     await routing.touch(ctx, tenant, operator)
-    if client.room_id:
+    # The author hears of answers in their desk room once a day per topic, not per answer.
+    once = f"{topic.id}-{_start_of_day(tenant, ctx.clock.now_ms())}"
+    if client.room_id and await NoticeSent.claim(client.room_id, "board-answer", once):
         await send_notice(
             ctx.desk(tenant.slug),
             client.room_id,
@@ -518,11 +527,11 @@ async def member_ghost(ctx: Context, tenant: Tenant, state: OperatorState) -> In
         state.board_ghost = f"member_{secrets.token_hex(6)}"
         await state.save()
     ghost = ctx.az.intent.user(UserID(ctx.config.ghost_mxid(state.board_ghost)))
-    await ghost.ensure_registered()
-    if state.profile_name:
-        profile = await ghost.get_displayname(ghost.mxid)
-        if profile != state.profile_name:
+    if state.profile_name and _member_names.get(ghost.mxid) != state.profile_name:
+        await ghost.ensure_registered()
+        if await ghost.get_displayname(ghost.mxid) != state.profile_name:
             await ghost.set_displayname(state.profile_name)
+        _member_names[ghost.mxid] = state.profile_name
     return ghost
 
 
