@@ -20,27 +20,19 @@ import os
 import platform
 import re
 import secrets
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from importlib.metadata import version
-from pathlib import Path
 from typing import Any, TypeVar
 
+from common import SERVER, machine, pct, running_stack, versions  # beside this file
 from mautrix.util.async_db import Database
 from nio import AsyncClient, LoginResponse, RoomSendResponse, SyncResponse
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from appservice.testbed import Homeserver, Soudan, free_port, http_json  # noqa: E402
-from tests.pgserver import find_or_start  # noqa: E402
+from appservice.testbed import Homeserver, Soudan, http_json
 
 T = TypeVar("T")
-SERVER = "bench.test"
 NAMES = ("Sakura", "Kaede", "Ren", "Hinata", "Mio", "Yui", "Rin", "Sora")
 BACKGROUND_CLIENTS = 5
 COMMAND_RUNS = 5
@@ -395,11 +387,6 @@ async def unanswered_counts(db_url: str, board: Board) -> dict[str, int]:
         await db.stop()
 
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[round(q / 100 * (len(ordered) - 1))] if ordered else float("nan")
-
-
 @dataclass
 class Figure:
     name: str
@@ -633,16 +620,6 @@ async def bench(
     ]
 
 
-def machine() -> str:
-    model = platform.processor() or platform.machine()
-    with suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return f"{platform.system()} {platform.release()}, {model}, {os.cpu_count()} CPUs"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--topics", type=int, default=1000)
@@ -650,43 +627,15 @@ def main() -> None:
     parser.add_argument("--operators", type=int, default=3)
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        pg_name, load = f"bench_{secrets.token_hex(4)}", os.getloadavg()[0]
-        pg = find_or_start(str(root / "pg")) if args.backend == "postgres" else None
-        db_url = pg.create_database(pg_name) if pg else f"sqlite:{root / 'soudan.db'}"
-        hs = Homeserver(root / "synapse", SERVER, free_port(), root / "reg.yaml", "c-", 4)
-        admin = f"@admin:{SERVER}"
-        soudan = Soudan(root / "soudan", free_port(), hs, db_url, [admin])
-        synapse = service = None
-        try:
-            config = soudan.write_config()  # writes the registration hs.write_config points to
-            hs.write_config()
-            start, synapse = time.monotonic(), hs.start()
-            synapse.wait_ready(hs.ready_url)
-            password = secrets.token_urlsafe(12)
-            hs.register("admin", password, admin=True)
-            service = soudan.start()
-            service.wait_ready(soudan.ready_url)
-            hs.make_admin(hs.login(admin, password), config.bot_mxid)
-            started = time.monotonic() - start
-            secret = str(config["provisioning.shared_secret"])
-            lines = asyncio.run(bench(hs, soudan, secret, args))
-        finally:
-            for process in (service, synapse):
-                if process is not None:
-                    process.stop()
-            if pg is not None:
-                pg.drop_database(pg_name)
-                pg.stop()
+    with running_stack(args.backend) as stack:
+        lines = asyncio.run(bench(stack.hs, stack.soudan, stack.secret, args))
     after = os.getloadavg()[0]
     print(
-        f"machine: {machine()}, {platform.platform()}; load {load:.2f} before the run, "
+        f"machine: {machine()}, {platform.platform()}; load {stack.load:.2f} before the run, "
         f"{after:.2f} after\n"
-        f"versions: Python {platform.python_version()}, Synapse {version('matrix-synapse')}, "
-        f"mautrix {version('mautrix')}, matrix-nio {version('matrix-nio')}; soudan on "
+        f"versions: {versions()}; soudan on "
         f"{args.backend}\n"
-        f"Synapse + soudan start {started:.1f} s",
+        f"Synapse + soudan start {stack.started:.1f} s",
         *lines,
         sep="\n",
     )

@@ -12,8 +12,6 @@ import platform
 import re
 import secrets
 import sqlite3
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from contextlib import closing, suppress
@@ -21,21 +19,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from importlib.metadata import version
-from pathlib import Path
 from typing import Any, TypeVar
 
 import asyncpg
+from common import pct, running_stack  # beside this file
 from nio import AsyncClient, LoginResponse, RoomSendResponse, SyncResponse
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from appservice.bot import txn_for  # noqa: E402
-from appservice.testbed import Homeserver, Soudan, free_port, http_json  # noqa: E402
-from tests.pgserver import find_or_start  # noqa: E402
+from appservice.bot import txn_for
+from appservice.testbed import Homeserver, Soudan, http_json
 
 T = TypeVar("T")
-SERVER = "bench.test"
 TAG = re.compile(r"^bench (\S+) (\d+\.\d+)$")
 STAMP = r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) DEBUG \S+ "
 COMMIT = re.compile(STAMP + r"Transaction (\S+): \d+ events, \d+ kept$")
@@ -179,7 +172,7 @@ async def setup(
 
     async def take(number: int, op: Peer) -> str:
         await op.send(rooms["staff"], f"!take {number}")
-        skip = {rooms["space"], rooms["staff"]}
+        skip = {rooms["space"], rooms["staff"], rooms["board"]}
         case_room = await until(lambda: next(iter(op.invites - skip), None))
         await op.client.join(case_room)
         await until(lambda: op.seen(case_room, f"hello {number}"))
@@ -199,11 +192,6 @@ async def setup(
     direct = [(a, r, b, r) for a, b, r in zip(senders, receivers, plain_rooms, strict=True)]
     to_client = [(o, k, c, r) for c, r, o, k in cases]
     return peers, direct, [(c, r, o, k) for c, r, o, k in cases], to_client
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[round(q / 100 * (len(ordered) - 1))] if ordered else float("nan")
 
 
 async def fetch(url: str, sql: str) -> list[tuple[Any, ...]]:
@@ -301,40 +289,13 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
     os.environ["SOUDAN_LOG_LEVEL"] = "DEBUG"  # read by Soudan.write_config
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        pg_name, load = f"bench_{secrets.token_hex(4)}", os.getloadavg()[0]
-        pg = find_or_start(str(root / "pg")) if args.backend == "postgres" else None
-        db_url = pg.create_database(pg_name) if pg else f"sqlite:{root / 'soudan.db'}"
-        hs = Homeserver(root / "synapse", SERVER, free_port(), root / "reg.yaml", "c-", 4)
-        admin = f"@admin:{SERVER}"
-        soudan = Soudan(root / "soudan", free_port(), hs, db_url, [admin])
-        synapse = service = None
-        try:
-            config = soudan.write_config()  # writes the registration hs.write_config points to
-            hs.write_config()
-            start, synapse = time.monotonic(), hs.start()
-            synapse.wait_ready(hs.ready_url)
-            password = secrets.token_urlsafe(12)
-            hs.register("admin", password, admin=True)
-            service = soudan.start()
-            service.wait_ready(soudan.ready_url)
-            hs.make_admin(hs.login(admin, password), config.bot_mxid)
-            started = time.monotonic() - start
-            secret = str(config["provisioning.shared_secret"])
-            lines = asyncio.run(bench(hs, soudan, secret, args.cases, args.messages))
-        finally:
-            for process in (service, synapse):
-                if process is not None:
-                    process.stop()
-            if pg is not None:
-                pg.drop_database(pg_name)
-                pg.stop()
+    with running_stack(args.backend) as stack:
+        lines = asyncio.run(bench(stack.hs, stack.soudan, stack.secret, args.cases, args.messages))
     print(
-        f"machine: {os.cpu_count()} cores (load {load:.2f} before the run), Python "
+        f"machine: {os.cpu_count()} cores (load {stack.load:.2f} before the run), Python "
         f"{platform.python_version()}, Synapse {version('matrix-synapse')}, soudan on "
         f"{args.backend}\n"
-        f"Synapse + soudan start {started:.1f} s",
+        f"Synapse + soudan start {stack.started:.1f} s",
         *lines,
         sep="\n",
     )

@@ -1,0 +1,90 @@
+"""What the benchmarks share: a real Synapse and soudan started for one run, and figures."""
+
+from __future__ import annotations
+
+import os
+import platform
+import secrets
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from appservice.testbed import Homeserver, Soudan, free_port  # noqa: E402
+from tests.pgserver import find_or_start  # noqa: E402
+
+SERVER = "bench.test"
+
+
+@dataclass
+class Stack:
+    hs: Homeserver
+    soudan: Soudan
+    secret: str  # the provisioning API's platform token
+    db_url: str
+    started: float  # seconds from Synapse's start until soudan was ready
+    load: float  # the load average before the run
+
+
+@contextmanager
+def running_stack(backend: str) -> Iterator[Stack]:
+    """Synapse (SQLite) and soudan on ``backend`` in a temporary directory, with a server
+    admin; everything is stopped and removed afterwards."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        pg_name, load = f"bench_{secrets.token_hex(4)}", os.getloadavg()[0]
+        pg = find_or_start(str(root / "pg")) if backend == "postgres" else None
+        db_url = pg.create_database(pg_name) if pg else f"sqlite:{root / 'soudan.db'}"
+        hs = Homeserver(root / "synapse", SERVER, free_port(), root / "reg.yaml", "c-", 4)
+        admin = f"@admin:{SERVER}"
+        soudan = Soudan(root / "soudan", free_port(), hs, db_url, [admin])
+        synapse = service = None
+        try:
+            config = soudan.write_config()  # writes the registration hs.write_config points to
+            hs.write_config()
+            start, synapse = time.monotonic(), hs.start()
+            synapse.wait_ready(hs.ready_url)
+            password = secrets.token_urlsafe(12)
+            hs.register("admin", password, admin=True)
+            service = soudan.start()
+            service.wait_ready(soudan.ready_url)
+            hs.make_admin(hs.login(admin, password), config.bot_mxid)
+            started = time.monotonic() - start
+            secret = str(config["provisioning.shared_secret"])
+            yield Stack(hs, soudan, secret, db_url, started, load)
+        finally:
+            for process in (service, synapse):
+                if process is not None:
+                    process.stop()
+            if pg is not None:
+                pg.drop_database(pg_name)
+                pg.stop()
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[round(q / 100 * (len(ordered) - 1))] if ordered else float("nan")
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    with suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return f"{platform.system()} {platform.release()}, {model}, {os.cpu_count()} CPUs"
+
+
+def versions() -> str:
+    return (
+        f"Python {platform.python_version()}, Synapse {version('matrix-synapse')}, "
+        f"mautrix {version('mautrix')}, matrix-nio {version('matrix-nio')}"
+    )
