@@ -24,15 +24,14 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
-from common import SERVER, machine, pct, running_stack, versions  # beside this file
+from common import SERVER, SYNCED, machine, pct, running_stack, until, versions  # beside it
 from mautrix.util.async_db import Database
 from nio import AsyncClient, LoginResponse, RoomSendResponse, SyncResponse
 
 from appservice.testbed import Homeserver, Soudan, http_json
 
-T = TypeVar("T")
 NAMES = ("Sakura", "Kaede", "Ren", "Hinata", "Mio", "Yui", "Rin", "Sora")
 BACKGROUND_CLIENTS = 5
 COMMAND_RUNS = 5
@@ -46,16 +45,6 @@ SUBJECTS = (
     "I want to quit my club but I am afraid of letting the team down.",
     "How do I tell my teacher that I am being left out in class?",
 )
-SYNCED = asyncio.Event()  # set after every sync of every peer
-
-
-async def until(check: Callable[[], T | None], timeout: float = 60) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        SYNCED.clear()
-        if (result := check()) is not None:
-            return result
-        await asyncio.wait_for(SYNCED.wait(), max(0.01, deadline - time.monotonic()))
 
 
 @dataclass

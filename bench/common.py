@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import platform
 import secrets
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -21,6 +23,18 @@ from appservice.testbed import Homeserver, Soudan, free_port  # noqa: E402
 from tests.pgserver import find_or_start  # noqa: E402
 
 SERVER = "bench.test"
+SYNCED = asyncio.Event()  # set by the peers' sync loops after every sync
+T = TypeVar("T")
+
+
+async def until(check: Callable[[], T | None], timeout: float = 300) -> T:
+    """``check()``'s first result that is not None, looked at after every sync."""
+    deadline = time.monotonic() + timeout
+    while True:
+        SYNCED.clear()
+        if (result := check()) is not None:
+            return result
+        await asyncio.wait_for(SYNCED.wait(), max(0.01, deadline - time.monotonic()))
 
 
 @dataclass

@@ -13,37 +13,25 @@ import re
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable
 from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from importlib.metadata import version
-from typing import Any, TypeVar
+from typing import Any
 
 import asyncpg
-from common import pct, running_stack  # beside this file
+from common import SYNCED, pct, running_stack, until  # beside this file
 from nio import AsyncClient, LoginResponse, RoomSendResponse, SyncResponse
 
 from appservice.bot import txn_for
 from appservice.testbed import Homeserver, Soudan, http_json
 
-T = TypeVar("T")
 TAG = re.compile(r"^bench (\S+) (\d+\.\d+)$")
 STAMP = r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) DEBUG \S+ "
 COMMIT = re.compile(STAMP + r"Transaction (\S+): \d+ events, \d+ kept$")
 SEND = re.compile(STAMP + r"req #\d+: PUT \S*/send/m\.room\.message/(soudan-[0-9a-f]+)")
-SYNCED = asyncio.Event()  # set after every sync of every peer
 Route = tuple["Peer", str, "Peer", str]  # sender, its room, receiver, its room
-
-
-async def until(check: Callable[[], T | None], timeout: float = 300) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        SYNCED.clear()
-        if (result := check()) is not None:
-            return result
-        await asyncio.wait_for(SYNCED.wait(), max(0.01, deadline - time.monotonic()))
 
 
 @dataclass
