@@ -175,8 +175,6 @@ async def on_client_event(
 
 
 async def open_case(ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]) -> Case:
-    # The alias first: a case is never listed (search, export, queue) without its client's alias.
-    await client_ghost(ctx, tenant, client)
     case = await Case.open_new(tenant.id, client.id, ctx.clock.now_ms())
     lang = _lang(tenant)
     greeting = tenant.greeting or t(lang, f"case.greeting.{tenant.preset}")
@@ -186,6 +184,7 @@ async def open_case(ctx: Context, tenant: Tenant, client: Client, raw: dict[str,
         greeting,
         txn_id=txn_for(raw["event_id"], "greeting"),
     )
+    await client_ghost(ctx, tenant, client)
     if tenant.staff_room:
         await ctx.bot.notice(
             tenant.staff_room,

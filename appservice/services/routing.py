@@ -254,7 +254,6 @@ async def nominate_operator(
         raise forbidden("routing.not_nominable", name=chosen.profile_name or "-")
     case = await Case.open_for(client.id)
     if case is None:
-        await cases.client_ghost(ctx, tenant, client)  # the alias before the case is listed
         case = await Case.open_new(tenant.id, client.id, ctx.clock.now_ms())
         case.nominee = chosen.user_id
         await case.save()
