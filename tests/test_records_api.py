@@ -170,10 +170,12 @@ async def test_a_tenant_token_stays_in_its_tenant(stack: Stack) -> None:
 
 
 async def _wait_for_cases(api: Api, path: str, count: int, timeout: float = 30) -> list[Any]:
+    """At least ``count`` cases, each with its client's alias (made just after the case)."""
     deadline = time.monotonic() + timeout
     while True:
         found = (await api.ok("GET", path))["cases"]
-        if len(found) >= count or time.monotonic() > deadline:
+        ready = len(found) >= count and all(case["client"] for case in found)
+        if ready or time.monotonic() > deadline:
             return list(found)
         await asyncio.sleep(0.2)
 
