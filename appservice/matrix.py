@@ -82,7 +82,7 @@ class MatrixHandler:
             return False
         body = raw.get("content", {}).get("body") if raw["type"] == "m.room.message" else None
         if isinstance(body, str) and body.startswith("!"):
-            await self._command(room_id, sender, raw, Place.BOARD)
+            await self._command(room_id, sender, raw, Place.BOARD, tenant)
         else:
             await board.on_operator_event(self.ctx, tenant, sender, raw)
         return True
@@ -129,7 +129,7 @@ class MatrixHandler:
         name, args = parsed
         event_id = EventID(raw["event_id"])
         place: Place | None = default
-        if case is None:
+        if tenant is None:  # the caller knows the room when it passes its tenant
             place, tenant = await self._place(room_id)
         lang: Lang = tenant.language if tenant else self.ctx.config["platform.language"]  # type: ignore[assignment]
         if place is None:

@@ -34,7 +34,7 @@ from ..db import ADMIN, OPERATOR, Client, NoticeSent, OperatorSettings, Operator
 from ..db.board import Post, Shown, Topic
 from ..i18n import Lang, t
 from ..rooms import create_room, link_to_space
-from . import notify, routing, validate
+from . import cases, notify, permissions, routing, validate
 from .errors import Refusal, conflict, forbidden, not_found
 
 log = logging.getLogger("soudan.board")
@@ -84,14 +84,7 @@ async def change_settings(ctx: Context, tenant: Tenant, changes: Mapping[str, ob
     enabled, length, daily = tenant.board, tenant.board_max_chars, tenant.board_daily_topics
     for key, value in changes.items():
         if key == "enabled":
-            if isinstance(value, bool):
-                enabled = value
-            elif isinstance(value, str) and value.lower() in ("on", "off"):
-                enabled = value.lower() == "on"
-            else:
-                raise Refusal(
-                    "perm.bad_value", setting=key, value=str(value)[:40], options="on, off"
-                )
+            enabled = permissions.flag(key, value)
         elif key == "length":
             length = validate.count(value, low=1, high=MAX_LENGTH, what="length")
         elif key == "daily":
@@ -287,11 +280,7 @@ async def _topic_ghost(ctx: Context, tenant: Tenant, topic: Topic, room_id: Room
         await ghost.ensure_registered()
         await ghost.set_displayname(t(_lang(tenant), "board.alias", topic=label(topic.number)))
         if not await ctx.az.state_store.is_joined(room_id, ghost.mxid):
-            try:
-                await ctx.az.intent.invite_user(room_id, ghost.mxid)
-            except MatrixError as e:
-                if "already" not in str(e).lower():
-                    raise
+            await cases.invite(ctx, room_id, ghost.mxid)
     await ghost.ensure_joined(room_id, bot=ctx.az.intent)
     return ghost
 

@@ -496,7 +496,7 @@ async def assign(ctx: Context, tenant: Tenant, case: Case, operator: UserID) -> 
         )
         await ghost.join_room(case.case_room)
     else:
-        await _invite(ctx, case.case_room, operator)
+        await invite(ctx, case.case_room, operator)
     case.status = ASSIGNED
     case.operator_id = operator
     case.assigned_at = ctx.clock.now_ms()
@@ -547,7 +547,8 @@ async def _replay(
     )
 
 
-async def _invite(ctx: Context, room_id: RoomID, user_id: UserID) -> None:
+async def invite(ctx: Context, room_id: RoomID, user_id: UserID) -> None:
+    """Invite by the bot; one already invited or joined is no error."""
     try:
         await ctx.az.intent.invite_user(room_id, user_id)
     except MatrixError as e:

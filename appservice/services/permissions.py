@@ -52,7 +52,8 @@ def tag(value: object) -> str:
     return text
 
 
-def _flag(key: str, value: object) -> bool:
+def flag(key: str, value: object) -> bool:
+    """An on/off setting: a JSON boolean or "on" or "off"."""
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.lower() in ("on", "off"):
@@ -85,7 +86,7 @@ def changed(settings: OperatorSettings, changes: Mapping[str, Any]) -> OperatorS
         elif key == "tags":
             new.scope_tags = _tags(value)
         elif key in FLAGS:
-            setattr(new, FLAGS[key], _flag(key, value))
+            setattr(new, FLAGS[key], flag(key, value))
         elif key in CHOICES:
             column, allowed, stored = CHOICES[key]
             if value not in allowed:
