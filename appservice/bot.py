@@ -50,6 +50,28 @@ async def send_notice(
     return await intent.send_message_event(room_id, EventType.ROOM_MESSAGE, content, txn_id=txn_id)
 
 
+async def send_file(
+    intent: IntentAPI,
+    room_id: RoomID | None,
+    data: bytes,
+    filename: str,
+    mime: str,
+    *,
+    txn_id: str | None = None,
+) -> ContentURI:
+    """Upload a file as ``intent``, and post it in ``room_id`` when given; returns its mxc URI."""
+    uri = await intent.upload_media(data, mime_type=mime, filename=filename)
+    if room_id:
+        content = MediaMessageEventContent(
+            msgtype=MessageType.FILE,
+            body=filename,
+            url=uri,
+            info=FileInfo(mimetype=mime, size=len(data)),
+        )
+        await intent.send_message(room_id, content, txn_id=txn_id)
+    return uri
+
+
 class Bot:
     def __init__(self, intent: IntentAPI, config: Config) -> None:
         self.intent = intent
@@ -64,19 +86,16 @@ class Bot:
         return await send_notice(self.intent, room_id, text, txn_id=txn_id)
 
     async def send_file(
-        self, room_id: RoomID | None, data: bytes, filename: str, mime: str
+        self,
+        room_id: RoomID | None,
+        data: bytes,
+        filename: str,
+        mime: str,
+        *,
+        txn_id: str | None = None,
     ) -> ContentURI:
         """Upload a file, and post it in ``room_id`` when given; returns its mxc URI."""
-        uri = await self.intent.upload_media(data, mime_type=mime, filename=filename)
-        if room_id:
-            content = MediaMessageEventContent(
-                msgtype=MessageType.FILE,
-                body=filename,
-                url=uri,
-                info=FileInfo(mimetype=mime, size=len(data)),
-            )
-            await self.intent.send_message(room_id, content)
-        return uri
+        return await send_file(self.intent, room_id, data, filename, mime, txn_id=txn_id)
 
     async def ensure_control_room(self) -> RoomID:
         """The platform control room exists and every configured admin is in it or invited."""

@@ -125,6 +125,8 @@ SCHEMA: tuple[Key, ...] = (
     Key("platform.timezone", _timezone, "Asia/Tokyo"),
     Key("provisioning.enabled", _bool, True),
     Key("provisioning.shared_secret", _secret, GENERATE),
+    # Where calendar apps reach the provisioning API (calendar feeds); appservice.address if unset.
+    Key("provisioning.public_url", _optional(_http_url), None),
     Key("debug.clock_control", _bool, False),
     Key("logging.level", _choice("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
     Key("logging.file", _optional(_str), None),

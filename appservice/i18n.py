@@ -6,6 +6,7 @@ from typing import Literal
 
 from .i18n_board import MESSAGES as BOARD_MESSAGES
 from .i18n_records import MESSAGES as RECORD_MESSAGES
+from .i18n_sessions import MESSAGES as SESSION_MESSAGES
 
 Lang = Literal["ja", "en"]
 LANGUAGES: tuple[Lang, ...] = ("ja", "en")
@@ -66,8 +67,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "You are not allowed to use commands in this room.",
     },
     "refuse.client_commands": {
-        "ja": "ここで使えるコマンド: !board（掲示板を開く）、!operators（指名できる担当者）、!nominate <番号>。ご相談はそのままメッセージでお送りください。",
-        "en": "Commands here: !board (opens the board), !operators (who you can nominate), !nominate <number>. For anything else, just write your message.",
+        "ja": "ここで使えるコマンド: !board（掲示板を開く）、!operators（指名できる担当者）、!nominate <番号>、!slots（予約できる枠）、!book <枠番号>、!bookings（あなたの予約）、!cancel <予約番号>。ご相談はそのままメッセージでお送りください。",
+        "en": "Commands here: !board (opens the board), !operators (who you can nominate), !nominate <number>, !slots (free session slots), !book <slot>, !bookings (yours), !cancel <booking>. For anything else, just write your message.",
     },
     "refuse.suspended_client": {
         "ja": "現在このサービスは停止中です。再開まで、お送りいただいたメッセージは担当者に届きません。",
@@ -927,6 +928,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
 
 MESSAGES.update(RECORD_MESSAGES)
 MESSAGES.update(BOARD_MESSAGES)
+MESSAGES.update(SESSION_MESSAGES)
 
 
 def t(lang: Lang, key: str, **params: object) -> str:

@@ -7,6 +7,7 @@ from .client import Client, Group
 from .inbox import Inbox
 from .misc import ApiToken, NoticeSent, Timer
 from .records import CaseNote, Category, ClientRecord, OperatorSettings, Template, Ticket
+from .sessions import Booking, CalendarToken, Slot
 from .tenant import ADMIN, OPERATOR, OperatorState, Persona, Tenant
 from .upgrade import upgrade_table
 
@@ -34,6 +35,9 @@ def init(db: Database) -> None:
         Topic,
         Post,
         Shown,
+        Slot,
+        Booking,
+        CalendarToken,
     ):
         table.db = db
 
@@ -42,7 +46,9 @@ __all__ = [
     "ADMIN",
     "OPERATOR",
     "ApiToken",
+    "Booking",
     "BotRoom",
+    "CalendarToken",
     "Case",
     "CaseNote",
     "Category",
@@ -57,6 +63,7 @@ __all__ = [
     "Persona",
     "Post",
     "Shown",
+    "Slot",
     "Template",
     "Tenant",
     "Ticket",

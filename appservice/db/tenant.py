@@ -13,7 +13,8 @@ _COLUMNS = (
     "id, slug, name, preset, language, suspended_at, trial_ends_at, seat_limit, space_room, "
     "admin_room, staff_room, created_at, greeting, queue_preview, personal_personas, "
     "assign_mode, max_open, timezone, hours, closed_dates, texts, halted_at, intake, board, "
-    "board_room, board_max_chars, board_daily_topics"
+    "board_room, board_max_chars, board_daily_topics, session_minutes, session_cutoff_hours, "
+    "session_reminders, video_lead_minutes, video_url"
 )
 
 
@@ -48,6 +49,11 @@ class Tenant:
     board_room: RoomID | None = None
     board_max_chars: int = 3000
     board_daily_topics: int = 5
+    session_minutes: int = 50
+    session_cutoff_hours: int = 24
+    session_reminders: list[int] = Factory(lambda: [1440, 15])  # minutes before the start
+    video_lead_minutes: int = 5
+    video_url: str = "https://meet.jit.si/{room}"
 
     @classmethod
     def _from_row(cls, row: Any) -> Tenant | None:
@@ -57,7 +63,7 @@ class Tenant:
         values["queue_preview"] = bool(values["queue_preview"])
         values["personal_personas"] = bool(values["personal_personas"])
         values["board"] = bool(values["board"])
-        for key in ("hours", "closed_dates", "texts", "intake"):
+        for key in ("hours", "closed_dates", "texts", "intake", "session_reminders"):
             values[key] = json.loads(values[key]) if values[key] is not None else None
         return cls(**values)
 
@@ -124,7 +130,9 @@ class Tenant:
             "space_room=$6, admin_room=$7, staff_room=$8, greeting=$9, queue_preview=$10, "
             "personal_personas=$11, assign_mode=$12, max_open=$13, timezone=$14, hours=$15, "
             "closed_dates=$16, texts=$17, halted_at=$18, intake=$19, board=$20, board_room=$21, "
-            "board_max_chars=$22, board_daily_topics=$23 WHERE id=$1",
+            "board_max_chars=$22, board_daily_topics=$23, session_minutes=$24, "
+            "session_cutoff_hours=$25, session_reminders=$26, video_lead_minutes=$27, "
+            "video_url=$28 WHERE id=$1",
             self.id,
             self.name,
             self.suspended_at,
@@ -148,6 +156,11 @@ class Tenant:
             self.board_room,
             self.board_max_chars,
             self.board_daily_topics,
+            self.session_minutes,
+            self.session_cutoff_hours,
+            json.dumps(self.session_reminders),
+            self.video_lead_minutes,
+            self.video_url,
         )
 
     async def delete(self) -> None:

@@ -94,6 +94,8 @@ async def client_command(
                 return await _nominate_from_board(ctx, tenant, client, parts[1], source)
             chosen = await routing().nominate(ctx, tenant, client, parts[1])
             return t(lang, "routing.nominated", name=chosen.profile_name)
+        if name in SESSION_COMMANDS:
+            return await _session_command(ctx, tenant, client, name, parts[1:], source)
         if name == "board" and len(parts) == 1:
             from . import board  # board imports routing, which imports this module
 
@@ -104,6 +106,36 @@ async def client_command(
     except Refusal as refusal:
         return refusal.text(lang)
     return t(lang, "refuse.client_commands")
+
+
+SESSION_COMMANDS = ("slots", "book", "bookings", "cancel")
+
+
+async def _session_command(
+    ctx: Context, tenant: Tenant, client: Client, name: str, args: list[str], source: EventID
+) -> str:
+    """Booking a scheduled session: the free slots, booking one, the client's bookings, and
+    cancelling one."""
+    from . import sessions
+
+    lang = _lang(tenant)
+    if name == "slots" and len(args) <= 1:
+        return await sessions.client_slots(ctx, tenant, client, args[0].lower() if args else None)
+    if name == "book" and len(args) == 1:
+        await sessions.book(ctx, tenant, client, args[0], source)
+        return ""  # the confirmation, with its calendar file, is already there
+    if name == "bookings" and not args:
+        return await sessions.client_bookings(ctx, tenant, client)
+    if name == "cancel" and len(args) == 1:
+        await sessions.client_cancel(ctx, tenant, client, args[0], source)
+        return ""
+    usage = {
+        "slots": "!slots [<number> | last]",
+        "book": "!book <slot>",
+        "bookings": "!bookings",
+        "cancel": "!cancel <booking>",
+    }
+    return t(lang, "help.usage", usage=usage[name])
 
 
 async def _nominate_from_board(
@@ -154,6 +186,8 @@ async def on_client_event(
             answer = await client_command(
                 ctx, tenant, client, str(content["body"]), EventID(raw["event_id"])
             )
+            if not answer:
+                return
             await send_notice(
                 desk,
                 room_id,

@@ -51,7 +51,7 @@ async def pick(ctx: Context, tenant: Tenant, case: Case, client: Client) -> User
     states = [s for s in await OperatorState.all(tenant.id) if s.status == ONLINE]
     if case.team:
         states = [s for s in states if s.team == case.team]
-    states = [s for s in states if await _may_have(tenant, s.user_id, client)]
+    states = [s for s in states if await may_have(tenant, s.user_id, client)]
     loads = {s.user_id: await Case.open_count(tenant.id, s.user_id) for s in states}
     available = [s.user_id for s in states if loads[s.user_id] < tenant.max_open]
     if case.nominee:
@@ -64,7 +64,7 @@ async def pick(ctx: Context, tenant: Tenant, case: Case, client: Client) -> User
     return None
 
 
-async def _may_have(tenant: Tenant, operator: UserID, client: Client) -> bool:
+async def may_have(tenant: Tenant, operator: UserID, client: Client) -> bool:
     settings = await OperatorSettings.get(tenant.id, operator)
     return await permissions.may_be_given(settings, client.id)
 
@@ -227,7 +227,7 @@ async def nominable(tenant: Tenant, client: Client) -> list[OperatorState]:
     return [
         s
         for s in await OperatorState.all(tenant.id)
-        if s.nominations and s.profile_name and await _may_have(tenant, s.user_id, client)
+        if s.nominations and s.profile_name and await may_have(tenant, s.user_id, client)
     ]
 
 
@@ -249,7 +249,7 @@ async def nominate_operator(
     if not (
         chosen.nominations
         and chosen.profile_name
-        and await _may_have(tenant, chosen.user_id, client)
+        and await may_have(tenant, chosen.user_id, client)
     ):
         raise forbidden("routing.not_nominable", name=chosen.profile_name or "-")
     case = await Case.open_for(client.id)

@@ -11,4 +11,5 @@ from . import (  # noqa: E402,F401  # noqa: E402,F401
     v05_routing,
     v06_records,
     v07_board,
+    v08_sessions,
 )

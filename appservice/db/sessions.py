@@ -1,0 +1,346 @@
+"""Scheduled sessions: operators' slots, clients' bookings, and calendar feed tokens."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from attr import dataclass
+from mautrix.types import UserID
+from mautrix.util.async_db import Connection, Database
+
+SLOT_COLUMNS = (
+    "id, tenant_id, number, operator_id, series, starts_at, ends_at, capacity, booked, "
+    "created_at, removed_at"
+)
+BOOKING_COLUMNS = (
+    "id, tenant_id, number, slot_id, client_id, client_alias, operator_id, starts_at, ends_at, "
+    "status, created_at, changed_at, uid, sequence, video_room"
+)
+BOOKED, CANCELLED, DONE, NO_SHOW = "booked", "cancelled", "done", "no_show"
+STATUSES = (BOOKED, CANCELLED, DONE, NO_SHOW)
+
+
+@dataclass
+class Slot:
+    db: ClassVar[Database]
+
+    id: int
+    tenant_id: int
+    number: int
+    operator_id: UserID
+    series: str | None
+    starts_at: int
+    ends_at: int
+    capacity: int
+    booked: int
+    created_at: int
+    removed_at: int | None
+
+    @property
+    def free(self) -> int:
+        return self.capacity - self.booked
+
+    @classmethod
+    def _from_row(cls, row: Any) -> Slot | None:
+        return cls(**dict(row)) if row else None
+
+    @classmethod
+    async def insert_many(
+        cls,
+        tenant_id: int,
+        operator: UserID,
+        series: str | None,
+        times: list[tuple[int, int]],
+        capacity: int,
+        now: int,
+    ) -> list[Slot]:
+        """Every occurrence or none: overlaps are checked again inside the transaction."""
+        conn: Connection
+        made: list[Slot] = []
+        async with cls.db.acquire() as conn, conn.transaction():
+            for starts_at, ends_at in times:
+                number = await conn.fetchval(
+                    "UPDATE tenant SET next_slot=next_slot+1 WHERE id=$1 RETURNING next_slot-1",
+                    tenant_id,
+                )
+                row = await conn.fetchrow(
+                    "INSERT INTO slot (tenant_id, number, operator_id, series, starts_at, "
+                    "ends_at, capacity, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+                    f"RETURNING {SLOT_COLUMNS}",
+                    tenant_id,
+                    number,
+                    operator,
+                    series,
+                    starts_at,
+                    ends_at,
+                    capacity,
+                    now,
+                )
+                made.append(cls(**dict(row)))
+        return made
+
+    @classmethod
+    async def overlapping(
+        cls, tenant_id: int, operator: UserID, starts_at: int, ends_at: int
+    ) -> Slot | None:
+        return cls._from_row(
+            await cls.db.fetchrow(
+                f"SELECT {SLOT_COLUMNS} FROM slot WHERE tenant_id=$1 AND operator_id=$2 "
+                "AND removed_at IS NULL AND starts_at < $4 AND ends_at > $3 "
+                "ORDER BY starts_at LIMIT 1",
+                tenant_id,
+                operator,
+                starts_at,
+                ends_at,
+            )
+        )
+
+    @classmethod
+    async def by_number(cls, tenant_id: int, number: int) -> Slot | None:
+        return cls._from_row(
+            await cls.db.fetchrow(
+                f"SELECT {SLOT_COLUMNS} FROM slot WHERE tenant_id=$1 AND number=$2",
+                tenant_id,
+                number,
+            )
+        )
+
+    @classmethod
+    async def get(cls, slot_id: int) -> Slot | None:
+        return cls._from_row(
+            await cls.db.fetchrow(f"SELECT {SLOT_COLUMNS} FROM slot WHERE id=$1", slot_id)
+        )
+
+    @classmethod
+    async def between(
+        cls,
+        tenant_id: int,
+        start: int,
+        end: int,
+        operator: UserID | None = None,
+        free_only: bool = False,
+        limit: int = 500,
+    ) -> list[Slot]:
+        """Slots starting in [start, end), of one operator or all, in time order."""
+        where = "tenant_id=$1 AND removed_at IS NULL AND starts_at >= $2 AND starts_at < $3"
+        params: list[Any] = [tenant_id, start, end]
+        if operator is not None:
+            params.append(operator)
+            where += f" AND operator_id=${len(params)}"
+        if free_only:
+            where += " AND booked < capacity"
+        rows = await cls.db.fetch(
+            f"SELECT {SLOT_COLUMNS} FROM slot WHERE {where} ORDER BY starts_at, number "
+            f"LIMIT {int(limit)}",
+            *params,
+        )
+        return [cls(**dict(row)) for row in rows]
+
+    @classmethod
+    async def of_series(cls, tenant_id: int, series: str, after: int) -> list[Slot]:
+        rows = await cls.db.fetch(
+            f"SELECT {SLOT_COLUMNS} FROM slot WHERE tenant_id=$1 AND series=$2 "
+            "AND removed_at IS NULL AND starts_at >= $3 ORDER BY starts_at",
+            tenant_id,
+            series,
+            after,
+        )
+        return [cls(**dict(row)) for row in rows]
+
+    async def remove(self, now: int) -> None:
+        self.removed_at = now
+        await self.db.execute("UPDATE slot SET removed_at=$2 WHERE id=$1", self.id, now)
+
+
+@dataclass
+class Booking:
+    """A client's place in a slot; after the session, the session's record."""
+
+    db: ClassVar[Database]
+
+    id: int
+    tenant_id: int
+    number: int
+    slot_id: int
+    client_id: int | None
+    client_alias: str
+    operator_id: UserID
+    starts_at: int
+    ends_at: int
+    status: str
+    created_at: int
+    changed_at: int
+    uid: str
+    sequence: int
+    video_room: str
+
+    @property
+    def minutes(self) -> int:
+        return (self.ends_at - self.starts_at) // 60_000
+
+    @classmethod
+    def _from_row(cls, row: Any) -> Booking | None:
+        return cls(**dict(row)) if row else None
+
+    @classmethod
+    async def take(
+        cls,
+        slot: Slot,
+        client_id: int,
+        client_alias: str,
+        uid: str,
+        video_room: str,
+        now: int,
+    ) -> Booking | str:
+        """Book a place, or say why not ("taken", "twice", "gone").
+
+        The place is taken by one UPDATE that only matches while the slot has room, so two
+        clients booking the last place at once cannot both get it, on either database."""
+        conn: Connection
+        async with cls.db.acquire() as conn, conn.transaction():
+            twice = await conn.fetchval(
+                "SELECT 1 FROM booking WHERE slot_id=$1 AND client_id=$2 AND status='booked'",
+                slot.id,
+                client_id,
+            )
+            if twice:
+                return "twice"
+            row = await conn.fetchrow(
+                "UPDATE slot SET booked=booked+1 WHERE id=$1 AND removed_at IS NULL "
+                "AND booked < capacity AND starts_at > $2 RETURNING starts_at, ends_at",
+                slot.id,
+                now,
+            )
+            if row is None:
+                return "taken"
+            number = await conn.fetchval(
+                "UPDATE tenant SET next_booking=next_booking+1 WHERE id=$1 "
+                "RETURNING next_booking-1",
+                slot.tenant_id,
+            )
+            booking = await conn.fetchrow(
+                "INSERT INTO booking (tenant_id, number, slot_id, client_id, client_alias, "
+                "operator_id, starts_at, ends_at, created_at, changed_at, uid, video_room) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11) "
+                f"RETURNING {BOOKING_COLUMNS}",
+                slot.tenant_id,
+                number,
+                slot.id,
+                client_id,
+                client_alias,
+                slot.operator_id,
+                row["starts_at"],
+                row["ends_at"],
+                now,
+                uid,
+                video_room,
+            )
+        return cls(**dict(booking))
+
+    async def set_status(self, status: str, now: int) -> bool:
+        """Move a booked session to ``status``; a cancel gives the place back. False when the
+        booking was no longer booked (someone else moved it first)."""
+        conn: Connection
+        async with self.db.acquire() as conn, conn.transaction():
+            changed = await conn.fetchval(
+                "UPDATE booking SET status=$2, changed_at=$3, sequence=sequence+1 "
+                "WHERE id=$1 AND status='booked' RETURNING sequence",
+                self.id,
+                status,
+                now,
+            )
+            if changed is None:
+                return False
+            if status == CANCELLED:
+                await conn.execute(
+                    "UPDATE slot SET booked=booked-1 WHERE id=$1 AND booked > 0", self.slot_id
+                )
+        self.status, self.changed_at, self.sequence = status, now, int(changed)
+        return True
+
+    async def mark(self, status: str, now: int) -> None:
+        """Done or no-show, also correcting an earlier mark; never from or to cancelled."""
+        await self.db.execute(
+            "UPDATE booking SET status=$2, changed_at=$3 WHERE id=$1", self.id, status, now
+        )
+        self.status, self.changed_at = status, now
+
+    @classmethod
+    async def get(cls, booking_id: int) -> Booking | None:
+        return cls._from_row(
+            await cls.db.fetchrow(f"SELECT {BOOKING_COLUMNS} FROM booking WHERE id=$1", booking_id)
+        )
+
+    @classmethod
+    async def by_number(cls, tenant_id: int, number: int) -> Booking | None:
+        return cls._from_row(
+            await cls.db.fetchrow(
+                f"SELECT {BOOKING_COLUMNS} FROM booking WHERE tenant_id=$1 AND number=$2",
+                tenant_id,
+                number,
+            )
+        )
+
+    @classmethod
+    async def of_slot(cls, slot_id: int) -> list[Booking]:
+        rows = await cls.db.fetch(
+            f"SELECT {BOOKING_COLUMNS} FROM booking WHERE slot_id=$1 AND status='booked' "
+            "ORDER BY id",
+            slot_id,
+        )
+        return [cls(**dict(row)) for row in rows]
+
+    @classmethod
+    async def of_client(cls, client_id: int, after: int) -> list[Booking]:
+        rows = await cls.db.fetch(
+            f"SELECT {BOOKING_COLUMNS} FROM booking WHERE client_id=$1 AND status='booked' "
+            "AND ends_at > $2 ORDER BY starts_at",
+            client_id,
+            after,
+        )
+        return [cls(**dict(row)) for row in rows]
+
+    @classmethod
+    async def between(
+        cls,
+        tenant_id: int,
+        start: int,
+        end: int,
+        operator: UserID | None = None,
+        statuses: tuple[str, ...] = STATUSES,
+    ) -> list[Booking]:
+        where = "tenant_id=$1 AND starts_at >= $2 AND starts_at < $3"
+        params: list[Any] = [tenant_id, start, end]
+        if operator is not None:
+            params.append(operator)
+            where += f" AND operator_id=${len(params)}"
+        marks = ", ".join(f"'{s}'" for s in statuses if s in STATUSES)
+        rows = await cls.db.fetch(
+            f"SELECT {BOOKING_COLUMNS} FROM booking WHERE {where} AND status IN ({marks}) "
+            "ORDER BY starts_at, number",
+            *params,
+        )
+        return [cls(**dict(row)) for row in rows]
+
+
+class CalendarToken:
+    """The hash of an operator's calendar feed token, kept on their routing state row."""
+
+    db: ClassVar[Database]
+
+    @classmethod
+    async def set(cls, tenant_id: int, operator: UserID, token_hash: str) -> None:
+        await cls.db.execute(
+            "INSERT INTO operator_state (tenant_id, user_id, calendar_token) VALUES ($1, $2, $3) "
+            "ON CONFLICT (tenant_id, user_id) DO UPDATE SET calendar_token=$3",
+            tenant_id,
+            operator,
+            token_hash,
+        )
+
+    @classmethod
+    async def owner(cls, token_hash: str) -> tuple[int, UserID] | None:
+        row = await cls.db.fetchrow(
+            "SELECT tenant_id, user_id FROM operator_state WHERE calendar_token=$1", token_hash
+        )
+        return (row["tenant_id"], UserID(row["user_id"])) if row else None
