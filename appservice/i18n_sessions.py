@@ -99,8 +99,8 @@ MESSAGES: dict[str, dict[Literal["ja", "en"], str]] = {
         "en": "{when} is in the past; give a time to come.",
     },
     "sessions.too_far": {
-        "ja": "{when} は先すぎます。予約枠は 1 年先までです。",
-        "en": "{when} is too far ahead; slots go up to a year ahead.",
+        "ja": "{when} は先すぎます。予約枠は 2 年先までです。",
+        "en": "{when} is too far ahead; slots go up to two years ahead.",
     },
     "sessions.overlap": {
         "ja": "{when} は枠 #{slot}（{other}）と重なります。何も追加していません。",

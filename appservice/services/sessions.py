@@ -41,8 +41,8 @@ REPEATS = (NONE, WEEKLY_REPEAT, BIWEEKLY)
 MAX_MINUTES = 8 * 60
 MAX_CAPACITY = 50
 MAX_OCCURRENCES = 60
-MAX_AHEAD = timedelta(days=366)
-MAX_WEEKS = 26
+MAX_AHEAD = timedelta(days=731)
+MAX_WEEKS = 52
 CLIENT_LIST = 20
 CLIENT_WEEKS = 8
 REMINDER, VIDEO = "session_reminder", "session_video"
@@ -307,6 +307,10 @@ async def book(
         tenant, slot.operator_id, client
     ):
         raise not_found("sessions.unknown_slot", number=slot.number)
+    if not client.alias:
+        from .cases import client_ghost
+
+        await client_ghost(ctx, tenant, client)  # the alias operators know the client by
     taken = await Booking.take(
         slot,
         client.id,
