@@ -43,9 +43,7 @@ class Scheduler:
 
     async def run_due(self) -> None:
         now = self.clock.now_ms()
-        for timer in await Timer.pending():
-            if timer.due_at > now:
-                break
+        for timer in await Timer.due(now):
             handler = self.handlers.get(timer.kind)
             try:
                 if handler is None:

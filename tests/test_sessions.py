@@ -423,3 +423,47 @@ async def test_bad_input_is_refused_and_changes_nothing(stack: Stack, users: Ope
     assert settings.startswith("“ftp://x” cannot be used"), settings
     unchanged = await clinic.tenant.command("!session-settings")
     assert "cutoff=24 (hours)" in unchanged and "video-url=https://meet.jit.si/{room}" in unchanged
+
+
+async def test_admin_schedules_for_an_operator_and_exports(stack: Stack, users: OpenUser) -> None:
+    clinic = await _clinic(stack, users)
+    operator = clinic.operators[0]
+    now = await clinic.now()
+    day = _local_day(now, 6)
+    added = await clinic.tenant.command(f"!slot-add {operator.user_id} {day} 18:00 capacity=2")
+    (slot,) = _slot_numbers(added.split("\n", 1)[1])
+    assert await clinic.tenant.command(f"!slot-add {day} 18:00") == (
+        "Usage: !slot-add @operator YYYY-MM-DD HH:MM [minutes=50] [capacity=1] "
+        "[repeat=weekly|biweekly] [until=YYYY-MM-DD|count=N]"
+    )
+    stranger = clinic.tenant.admin.user_id
+    refusal = await clinic.tenant.command(f"!slot-add {stranger} {day} 18:00")
+    assert stranger in refusal and "operator" in refusal, refusal
+    labels = []
+    for name in ("Riku", "Sora"):
+        client, room = await clinic.client(stack, users, name)
+        answer = await command(client, room, f"!book {slot}")
+        labels.append(re.search(r"\((B\d+)\)", answer)[1])  # type: ignore[index]
+    listing = await command(operator, clinic.tenant.staff_room, "!slots 1")
+    line = next(x for x in listing.splitlines() if x.startswith(f"#{slot} "))
+    assert "booked 2/2" in line and f"Riku ({labels[0]}), Sora ({labels[1]})" in line, line
+    # The operator's calendar file and the admin's CSV of the range.
+    private = clinic.private[operator.user_id]
+    await operator.send_text(private, "!calendar")
+    cal = await _ics(operator, private, f"sessions-{clinic.tenant.slug}.ics")
+    summaries = sorted(str(e["summary"]) for e in cal.walk("VEVENT"))
+    assert summaries == sorted(
+        f"Session {label}: {name}" for label, name in zip(labels, ("Riku", "Sora"), strict=True)
+    )
+    answer = await clinic.tenant.command(f"!export-bookings {day}")
+    assert answer.startswith("Exported 2 booking(s)"), answer
+    event = await clinic.tenant.admin.wait_for(
+        lambda r, e: r == clinic.tenant.admin_room and e["content"].get("msgtype") == "m.file"
+    )
+    data = await clinic.tenant.admin.client.download(mxc=event["content"]["url"])
+    rows = bytes(data.body).decode("utf-8-sig").splitlines()  # type: ignore[union-attr]
+    assert rows[0] == "booking,date,start,end,minutes,operator,client,status"
+    assert rows[1:] == [
+        f"{label},{day},18:00,18:50,50,{operator.user_id},{name},booked"
+        for label, name in zip(labels, ("Riku", "Sora"), strict=True)
+    ]

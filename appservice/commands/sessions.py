@@ -81,14 +81,14 @@ async def slots(evt: CommandEvent) -> None:
         await evt.reply(evt.t("sessions.no_slots"))
         return
     lines = [evt.t("sessions.slots_header", count=len(found))]
-    booked = {
-        b.slot_id: b for b in await Booking.between(tenant.id, start, end, operator, (BOOKED,))
-    }
+    booked: dict[int, list[str]] = {}
+    for booking in await Booking.between(tenant.id, start, end, operator, (BOOKED,)):
+        label = sessions.booking_label(booking.number)
+        booked.setdefault(booking.slot_id, []).append(f"{booking.client_alias} ({label})")
     for slot in found[:SHOWN]:
         line = _slot_line(evt, slot, who=operator is None)
         if slot.id in booked:
-            booking = booked[slot.id]
-            line += f" · {booking.client_alias} ({sessions.booking_label(booking.number)})"
+            line += " · " + ", ".join(booked[slot.id])
         lines.append(line)
     if len(found) > SHOWN:
         lines.append(evt.t("sessions.more", count=len(found) - SHOWN))

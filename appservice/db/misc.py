@@ -100,6 +100,19 @@ class Timer:
         ]
 
     @classmethod
+    async def due(cls, now: int, limit: int = 100) -> list[Timer]:
+        """Pending timers due by ``now``, the earliest first."""
+        rows = await cls.db.fetch(
+            "SELECT id, kind, due_at, payload FROM timer WHERE done_at IS NULL AND due_at <= $1 "
+            f"ORDER BY due_at LIMIT {int(limit)}",
+            now,
+        )
+        return [
+            cls(id=r["id"], kind=r["kind"], due_at=r["due_at"], payload=json.loads(r["payload"]))
+            for r in rows
+        ]
+
+    @classmethod
     async def next_due(cls) -> int | None:
         return await cls.db.fetchval("SELECT MIN(due_at) FROM timer WHERE done_at IS NULL")
 
