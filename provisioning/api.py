@@ -32,7 +32,9 @@ log = logging.getLogger("soudan.provisioning")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CONFIG = web.AppKey("config", Config)
 CONTEXT = web.AppKey("context", list)
-PUBLIC = {"/openapi.yaml"}
+# Routes that need no bearer token. The calendar feed's own token, in its path, is its
+# credential (provisioning/sessions.py).
+PUBLIC = {"/openapi.yaml", "/calendar/{token}"}
 MAX_BODY = 64 * 1024
 
 
@@ -73,7 +75,10 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 @web.middleware
 async def auth(request: web.Request, handler: Handler) -> web.StreamResponse:
-    if request.path.removeprefix(PREFIX) in PUBLIC:
+    # Decided by the route the request was matched to, not by its path's text, so that no
+    # path can reach another handler through a public route's prefix.
+    resource = request.match_info.route.resource
+    if resource is not None and resource.canonical.removeprefix(PREFIX) in PUBLIC:
         return await handler(request)
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):

@@ -15,7 +15,7 @@ from appservice.services import clients, routing, tenants
 from appservice.services.errors import Refusal
 from appservice.services.validate import parse_date
 
-from . import board, records
+from . import board, records, sessions
 from .api import body, context, field, require_platform, tenant_of
 
 
@@ -414,3 +414,4 @@ def add_routes(app: web.Application) -> None:
     r.add_post(f"{t}/unhalt", unhalt)
     records.add_routes(app)
     board.add_routes(app)
+    sessions.add_routes(app)
