@@ -439,11 +439,12 @@ async def test_admin_schedules_for_an_operator_and_exports(stack: Stack, users: 
     stranger = clinic.tenant.admin.user_id
     refusal = await clinic.tenant.command(f"!slot-add {stranger} {day} 18:00")
     assert stranger in refusal and "operator" in refusal, refusal
-    labels = []
+    labels, clients = [], []
     for name in ("Riku", "Sora"):
         client, room = await clinic.client(stack, users, name)
         answer = await command(client, room, f"!book {slot}")
         labels.append(re.search(r"\((B\d+)\)", answer)[1])  # type: ignore[index]
+        clients.append((client, room))
     listing = await command(operator, clinic.tenant.staff_room, "!slots 1")
     line = next(x for x in listing.splitlines() if x.startswith(f"#{slot} "))
     assert "booked 2/2" in line and f"Riku ({labels[0]}), Sora ({labels[1]})" in line, line
@@ -467,3 +468,11 @@ async def test_admin_schedules_for_an_operator_and_exports(stack: Stack, users: 
         f"{label},{day},18:00,18:50,50,{operator.user_id},{name},booked"
         for label, name in zip(labels, ("Riku", "Sora"), strict=True)
     ]
+    # An operator who leaves takes their slots along; the clients who booked are told.
+    await clinic.tenant.command(f"!remove-operator {operator.user_id}")
+    for (client, room), label in zip(clients, labels, strict=True):
+        await client.wait_for(_starts(room, f"Booking {label} ({day} "), timeout=30)
+        assert str((await _ics(client, room, "session-cancelled.ics"))["method"]) == "CANCEL"
+    assert await clinic.tenant.command("!slots 1") == (
+        "No slots in this period. Add some with !slot-add."
+    )

@@ -233,6 +233,21 @@ async def remove_slot(
     return slots, cancelled
 
 
+async def operator_left(ctx: Context, tenant: Tenant, operator: UserID) -> int:
+    """An operator leaves the tenant: their slots to come go, and the clients who booked them
+    are told (with a CANCEL calendar file). Returns the bookings cancelled."""
+    now = ctx.clock.now_ms()
+    far = now + int(MAX_AHEAD.total_seconds() * 1000) + 1
+    cancelled = 0
+    for slot in await Slot.between(tenant.id, now, far, operator, limit=10_000):
+        await slot.remove(now)
+        for booking in await Booking.of_slot(slot.id):
+            if await booking.set_status(CANCELLED, now):
+                cancelled += 1
+                await _tell_cancelled(ctx, tenant, booking, "sessions.cancelled_by_operator")
+    return cancelled
+
+
 # Bookings
 
 
