@@ -30,6 +30,11 @@ MESSAGES: dict[str, dict[Literal["ja", "en"], str]] = {
         "en": "Remove one slot (with series, it and the rest of its series); bookings on it are cancelled and both sides told",
     },
     "cmd.slot-remove.args": {"ja": "<枠番号> [series]", "en": "<slot> [series]"},
+    "cmd.slot-move": {
+        "ja": "予約枠 1 回分を別の日時に移します（長さはそのまま）。予約していた相談者には新しい日時とカレンダーファイルが届きます",
+        "en": "Move one slot to another date and time (same length); whoever booked it gets the new time and an updated calendar file",
+    },
+    "cmd.slot-move.args": {"ja": "<枠番号> YYYY-MM-DD HH:MM", "en": "<slot> YYYY-MM-DD HH:MM"},
     "cmd.bookings": {
         "ja": "期間内の予約（既定は今日から 4 週間）",
         "en": "Bookings in a date range (today and the next 4 weeks unless given)",
@@ -140,6 +145,18 @@ MESSAGES: dict[str, dict[Literal["ja", "en"], str]] = {
     "sessions.slots_removed": {
         "ja": "予約枠を {count} 件削除しました（取り消した予約 {cancelled} 件）。",
         "en": "Removed {count} slot(s); {cancelled} booking(s) cancelled.",
+    },
+    "sessions.slot_moved": {
+        "ja": "枠 #{slot} を {when} に移しました（知らせた予約 {count} 件）。",
+        "en": "Slot #{slot} moved to {when}; {count} booking(s) told.",
+    },
+    "sessions.moved_client": {
+        "ja": "予約 {booking} の日時が {when}（担当 {name}）に変わりました。新しいカレンダー用ファイルを添付します。",
+        "en": "Your session {booking} has moved to {when} (with {name}). An updated calendar file follows.",
+    },
+    "sessions.moved_operator": {
+        "ja": "予約 {booking}（{alias} さん）は {when} に変わりました。",
+        "en": "Booking {booking} ({alias}) moved to {when}.",
     },
     # Clients booking
     "sessions.client_slots_header": {"ja": "予約できる枠:", "en": "Slots you can book:"},

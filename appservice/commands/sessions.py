@@ -108,6 +108,17 @@ async def slot_remove(evt: CommandEvent) -> None:
     await evt.reply(evt.t("sessions.slots_removed", count=len(removed), cancelled=cancelled))
 
 
+@command("slot-move", (ADMIN, STAFF, PRIVATE), "sessions")
+async def slot_move(evt: CommandEvent) -> None:
+    if len(evt.args) != 3:
+        raise UsageError
+    slot, moved = await sessions.move_slot(
+        evt.ctx, evt.the_tenant, evt.args[0], evt.args[1], evt.args[2], evt.sender, _admin(evt)
+    )
+    span = sessions.when(evt.the_tenant, slot.starts_at, slot.ends_at)
+    await evt.reply(evt.t("sessions.slot_moved", slot=slot.number, when=span, count=len(moved)))
+
+
 def _booking_line(evt: CommandEvent, booking: Booking, who: bool) -> str:
     line = evt.t(
         "sessions.booking_line",

@@ -81,17 +81,18 @@ class Slot:
 
     @classmethod
     async def overlapping(
-        cls, tenant_id: int, operator: UserID, starts_at: int, ends_at: int
+        cls, tenant_id: int, operator: UserID, starts_at: int, ends_at: int, other_than: int = 0
     ) -> Slot | None:
         return cls._from_row(
             await cls.db.fetchrow(
                 f"SELECT {SLOT_COLUMNS} FROM slot WHERE tenant_id=$1 AND operator_id=$2 "
-                "AND removed_at IS NULL AND starts_at < $4 AND ends_at > $3 "
+                "AND removed_at IS NULL AND starts_at < $4 AND ends_at > $3 AND id <> $5 "
                 "ORDER BY starts_at LIMIT 1",
                 tenant_id,
                 operator,
                 starts_at,
                 ends_at,
+                other_than,
             )
         )
 
@@ -146,6 +147,25 @@ class Slot:
             after,
         )
         return [cls(**dict(row)) for row in rows]
+
+    async def move(self, starts_at: int, ends_at: int, now: int) -> list[Booking]:
+        """The slot and its bookings move together; each booking's calendar sequence goes up.
+        Returns the bookings moved."""
+        conn: Connection
+        async with self.db.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "UPDATE slot SET starts_at=$2, ends_at=$3 WHERE id=$1", self.id, starts_at, ends_at
+            )
+            rows = await conn.fetch(
+                "UPDATE booking SET starts_at=$2, ends_at=$3, changed_at=$4, sequence=sequence+1 "
+                f"WHERE slot_id=$1 AND status='booked' RETURNING {BOOKING_COLUMNS}",
+                self.id,
+                starts_at,
+                ends_at,
+                now,
+            )
+        self.starts_at, self.ends_at = starts_at, ends_at
+        return sorted((Booking(**dict(row)) for row in rows), key=lambda b: b.number)
 
     async def remove(self, now: int) -> None:
         self.removed_at = now

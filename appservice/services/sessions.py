@@ -233,6 +233,75 @@ async def remove_slot(
     return slots, cancelled
 
 
+async def move_slot(
+    ctx: Context,
+    tenant: Tenant,
+    number: object,
+    day: object,
+    start: object,
+    by: UserID,
+    admin: bool,
+) -> tuple[Slot, list[Booking]]:
+    """Move one occurrence (same length) to another time; its bookings move with it, and both
+    sides get the new time with an updated calendar file."""
+    slot = await find_slot(tenant, number)
+    if not admin and slot.operator_id != by:
+        raise forbidden("sessions.not_your_slot", number=slot.number)
+    now = ctx.clock.now_ms()
+    if slot.starts_at <= now:
+        raise conflict("sessions.slot_started", number=slot.number)
+    minutes = (slot.ends_at - slot.starts_at) // MINUTE
+    request = SlotRequest(validate.parse_date(day), parse_time(start), minutes, slot.capacity)
+    ((starts_at, ends_at),) = occurrences(request, tz(tenant))
+    if starts_at <= now:
+        raise Refusal("sessions.in_past", when=when(tenant, starts_at, ends_at))
+    if starts_at > now + MAX_AHEAD.total_seconds() * 1000:
+        raise Refusal("sessions.too_far", when=when(tenant, starts_at, ends_at))
+    clash = await Slot.overlapping(tenant.id, slot.operator_id, starts_at, ends_at, slot.id)
+    if clash:
+        raise conflict(
+            "sessions.overlap",
+            when=when(tenant, starts_at, ends_at),
+            slot=clash.number,
+            other=when(tenant, clash.starts_at, clash.ends_at),
+        )
+    moved = await slot.move(starts_at, ends_at, now)
+    for booking in moved:
+        await _schedule(ctx, tenant, booking)  # the earlier timers no longer match; they pass
+        client = await Client.get(booking.client_id) if booking.client_id else None
+        await _tell_moved(ctx, tenant, client, booking)
+    return slot, moved
+
+
+async def _tell_moved(
+    ctx: Context, tenant: Tenant, client: Client | None, booking: Booking
+) -> None:
+    lang = _lang(tenant)
+    span = when(tenant, booking.starts_at, booking.ends_at)
+    label = booking_label(booking.number)
+    why = f"{booking.uid}-{booking.sequence}"
+    if client and client.room_id:
+        name = await operator_name(tenant, booking.operator_id)
+        await send_notice(
+            ctx.desk(tenant.slug),
+            client.room_id,
+            t(lang, "sessions.moved_client", booking=label, when=span, name=name),
+            txn_id=txn_for(why, "moved-client"),
+        )
+        entry = _entry(booking, await client_summary(tenant, booking))
+        await _send_ics(
+            ctx.desk(tenant.slug), tenant, client.room_id, entry, calendar_file.REQUEST, why
+        )
+    room = await _operator_room(ctx, tenant, booking.operator_id)
+    await ctx.bot.notice(
+        room,
+        t(lang, "sessions.moved_operator", booking=label, when=span, alias=booking.client_alias),
+        txn_id=txn_for(why, "moved-operator"),
+    )
+    entry = _entry(booking, operator_summary(tenant, booking))
+    await _send_ics(ctx.az.intent, tenant, room, entry, calendar_file.REQUEST, why)
+
+
 async def operator_left(ctx: Context, tenant: Tenant, operator: UserID) -> int:
     """An operator leaves the tenant: their slots to come go, and the clients who booked them
     are told (with a CANCEL calendar file). Returns the bookings cancelled."""
