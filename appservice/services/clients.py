@@ -133,6 +133,9 @@ async def remove_client(ctx: Context, tenant: Tenant, ref: object) -> Client:
         await ctx.accounts.deactivate(client.user_id)
     except AccountError as e:
         raise _account_refusal(e) from e
+    from . import sessions  # sessions reach cases and routing, which reach this module
+
+    await sessions.client_left(ctx, tenant, client)
     await client.delete()
     return client
 

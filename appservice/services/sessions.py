@@ -317,6 +317,18 @@ async def operator_left(ctx: Context, tenant: Tenant, operator: UserID) -> int:
     return cancelled
 
 
+async def client_left(ctx: Context, tenant: Tenant, client: Client) -> int:
+    """A client is removed: their sessions to come are cancelled and the operators told, so
+    the places are free again. Returns the bookings cancelled."""
+    now = ctx.clock.now_ms()
+    cancelled = 0
+    for booking in await Booking.of_client(client.id, now):
+        if booking.starts_at > now and await booking.set_status(CANCELLED, now):
+            cancelled += 1
+            await _tell_cancelled(ctx, tenant, booking, "sessions.cancelled_client")
+    return cancelled
+
+
 # Bookings
 
 
