@@ -96,8 +96,8 @@ MESSAGES: dict[str, dict[Literal["ja", "en"], str]] = {
         "en": "The end date {until} is before the first date {first}.",
     },
     "sessions.too_many": {
-        "ja": "繰り返しが {count} 回になります。一度に追加できるのは {max} 回までです。",
-        "en": "That repeat makes {count} slots; at most {max} can be added at once.",
+        "ja": "繰り返しが多すぎます。一度に追加できるのは {max} 回までです。",
+        "en": "That repeat makes too many slots; at most {max} can be added at once.",
     },
     "sessions.in_past": {
         "ja": "{when} はすでに過ぎています。これからの日時を指定してください。",

@@ -55,7 +55,8 @@ async def _snapshot(world: World) -> tuple[object, ...]:
 # (who, where they type, command, expected answer) — every line must be refused.
 CLIENT_COMMANDS = (
     "Commands here: !board (opens the board), !operators (who you can nominate), "
-    "!nominate <number>. For anything else, just write your message."
+    "!nominate <number>, !slots (free session slots), !book <slot>, !bookings (yours), "
+    "!cancel <booking>. For anything else, just write your message."
 )
 COMMAND_REFUSALS = [
     (

@@ -20,6 +20,14 @@ BOOKED, CANCELLED, DONE, NO_SHOW = "booked", "cancelled", "done", "no_show"
 STATUSES = (BOOKED, CANCELLED, DONE, NO_SHOW)
 
 
+class _Clash(Exception):
+    """Rolls back a batch of inserts that would overlap ``slot``."""
+
+    def __init__(self, slot: Slot) -> None:
+        super().__init__()
+        self.slot = slot
+
+
 @dataclass
 class Slot:
     db: ClassVar[Database]
@@ -53,30 +61,46 @@ class Slot:
         times: list[tuple[int, int]],
         capacity: int,
         now: int,
-    ) -> list[Slot]:
-        """Every occurrence or none: overlaps are checked again inside the transaction."""
+    ) -> list[Slot] | Slot:
+        """Every occurrence, or none and the operator's slot one of them would overlap (looked
+        up inside the same transaction as the inserts)."""
         conn: Connection
         made: list[Slot] = []
-        async with cls.db.acquire() as conn, conn.transaction():
-            for starts_at, ends_at in times:
-                number = await conn.fetchval(
-                    "UPDATE tenant SET next_slot=next_slot+1 WHERE id=$1 RETURNING next_slot-1",
-                    tenant_id,
-                )
-                row = await conn.fetchrow(
-                    "INSERT INTO slot (tenant_id, number, operator_id, series, starts_at, "
-                    "ends_at, capacity, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-                    f"RETURNING {SLOT_COLUMNS}",
-                    tenant_id,
-                    number,
-                    operator,
-                    series,
-                    starts_at,
-                    ends_at,
-                    capacity,
-                    now,
-                )
-                made.append(cls(**dict(row)))
+        try:
+            async with cls.db.acquire() as conn, conn.transaction():
+                for starts_at, ends_at in times:
+                    clash = await conn.fetchrow(
+                        f"SELECT {SLOT_COLUMNS} FROM slot WHERE tenant_id=$1 AND operator_id=$2 "
+                        "AND removed_at IS NULL AND starts_at < $4 AND ends_at > $3 LIMIT 1",
+                        tenant_id,
+                        operator,
+                        starts_at,
+                        ends_at,
+                    )
+                    if clash:
+                        raise _Clash(cls(**dict(clash)))
+                    number = await conn.fetchval(
+                        "UPDATE tenant SET next_slot=next_slot+1 WHERE id=$1 "
+                        "RETURNING next_slot-1",
+                        tenant_id,
+                    )
+                    row = await conn.fetchrow(
+                        "INSERT INTO slot (tenant_id, number, operator_id, series, starts_at, "
+                        "ends_at, capacity, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+                        f"RETURNING {SLOT_COLUMNS}",
+                        tenant_id,
+                        number,
+                        operator,
+                        series,
+                        starts_at,
+                        ends_at,
+                        capacity,
+                        now,
+                    )
+                    made.append(cls(**dict(row)))
+
+        except _Clash as clash:
+            return clash.slot
         return made
 
     @classmethod

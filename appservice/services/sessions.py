@@ -16,6 +16,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import WEEKLY, rrule
@@ -138,11 +139,10 @@ def occurrences(request: SlotRequest, zone_info: ZoneInfo) -> list[tuple[int, in
     else:
         interval = 2 if request.repeat == BIWEEKLY else 1
         until = datetime.combine(request.until, time(23, 59)) if request.until else None
-        local = list(
-            rrule(WEEKLY, interval=interval, dtstart=first, until=until, count=request.count)
-        )
+        rule = rrule(WEEKLY, interval=interval, dtstart=first, until=until, count=request.count)
+        local = list(islice(rule, MAX_OCCURRENCES + 1))
     if len(local) > MAX_OCCURRENCES:
-        raise Refusal("sessions.too_many", count=len(local), max=MAX_OCCURRENCES)
+        raise Refusal("sessions.too_many", max=MAX_OCCURRENCES)
     times = []
     for moment in local:
         starts_at = int(moment.replace(tzinfo=zone_info).timestamp() * 1000)
@@ -173,6 +173,13 @@ async def add_slots(
             )
     series = secrets.token_hex(8) if request.repeat != NONE else None
     made = await Slot.insert_many(tenant.id, operator, series, times, request.capacity, now)
+    if isinstance(made, Slot):  # added by someone else in the meantime
+        raise conflict(
+            "sessions.overlap",
+            when=when(tenant, made.starts_at, made.ends_at),
+            slot=made.number,
+            other=when(tenant, made.starts_at, made.ends_at),
+        )
     log.info("Operator added %d slot(s) in tenant %s", len(made), tenant.slug)
     return made
 
