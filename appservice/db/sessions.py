@@ -302,12 +302,19 @@ class Booking:
         self.status, self.changed_at, self.sequence = status, now, int(changed)
         return True
 
-    async def mark(self, status: str, now: int) -> None:
-        """Done or no-show, also correcting an earlier mark; never from or to cancelled."""
-        await self.db.execute(
-            "UPDATE booking SET status=$2, changed_at=$3 WHERE id=$1", self.id, status, now
+    async def mark(self, status: str, now: int) -> bool:
+        """Done or no-show, also correcting an earlier mark; never a cancelled booking (False)."""
+        marked = await self.db.fetchval(
+            "UPDATE booking SET status=$2, changed_at=$3 WHERE id=$1 AND status<>'cancelled' "
+            "RETURNING id",
+            self.id,
+            status,
+            now,
         )
+        if marked is None:
+            return False
         self.status, self.changed_at = status, now
+        return True
 
     @classmethod
     async def get(cls, booking_id: int) -> Booking | None:
@@ -380,6 +387,14 @@ class CalendarToken:
             tenant_id,
             operator,
             token_hash,
+        )
+
+    @classmethod
+    async def clear(cls, tenant_id: int, operator: UserID) -> None:
+        await cls.db.execute(
+            "UPDATE operator_state SET calendar_token=NULL WHERE tenant_id=$1 AND user_id=$2",
+            tenant_id,
+            operator,
         )
 
     @classmethod

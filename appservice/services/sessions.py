@@ -312,6 +312,7 @@ async def _tell_moved(
 async def operator_left(ctx: Context, tenant: Tenant, operator: UserID) -> int:
     """An operator leaves the tenant: their slots to come go, and the clients who booked them
     are told (with a CANCEL calendar file). Returns the bookings cancelled."""
+    await CalendarToken.clear(tenant.id, operator)
     now = ctx.clock.now_ms()
     far = now + int(MAX_AHEAD.total_seconds() * 1000) + 1
     cancelled = 0
@@ -620,13 +621,16 @@ async def mark(
     ctx: Context, tenant: Tenant, booking: Booking, status: str, by: UserID, admin: bool
 ) -> None:
     """After the start, the operator (or an admin) records how the session went."""
+    if status not in (DONE, NO_SHOW):
+        raise Refusal("sessions.bad_mark", value=status[:20])
     if not admin and booking.operator_id != by:
         raise forbidden("sessions.not_your_booking", booking=booking_label(booking.number))
     if booking.status == CANCELLED:
         raise conflict("sessions.was_cancelled", booking=booking_label(booking.number))
     if booking.starts_at > ctx.clock.now_ms():
         raise conflict("sessions.not_started", booking=booking_label(booking.number))
-    await booking.mark(status, ctx.clock.now_ms())
+    if not await booking.mark(status, ctx.clock.now_ms()):
+        raise conflict("sessions.was_cancelled", booking=booking_label(booking.number))
 
 
 async def client_bookings(ctx: Context, tenant: Tenant, client: Client) -> str:
@@ -841,9 +845,9 @@ async def change_settings(tenant: Tenant, changes: Mapping[str, object]) -> Tena
 
 
 async def calendar(tenant: Tenant, operator: UserID | None, now_ms: int) -> bytes:
-    """The operator's sessions (all operators' for ``None``) from 30 days back to a year on."""
+    """The operator's sessions (all operators' for ``None``) from 30 days back on."""
     start = now_ms - 30 * 1440 * MINUTE
-    end = now_ms + 366 * 1440 * MINUTE
+    end = now_ms + int(MAX_AHEAD.total_seconds() * 1000) + 1
     bookings = await Booking.between(tenant.id, start, end, operator, (BOOKED, DONE, NO_SHOW))
     entries = [_entry(b, operator_summary(tenant, b)) for b in bookings]
     name = t(_lang(tenant), "sessions.calendar_name", tenant=tenant.name)
@@ -871,7 +875,7 @@ async def feed(token: str, now_ms: int) -> bytes | None:
     if owner is None:
         return None
     tenant = await Tenant.get(owner[0])
-    if tenant is None or not await tenant.has_member(owner[1], OPERATOR):
+    if tenant is None or tenant.suspended or not await tenant.has_member(owner[1], OPERATOR):
         return None
     return await calendar(tenant, owner[1], now_ms)
 
