@@ -26,8 +26,8 @@ MESSAGES: dict[str, dict[Literal["ja", "en"], str]] = {
     "cmd.slots.args": {"ja": "[週数]", "en": "[weeks]"},
     "cmd.slots.args.admin": {"ja": "[@担当者] [週数]", "en": "[@operator] [weeks]"},
     "cmd.slot-remove": {
-        "ja": "予約枠を 1 回分（series でそれ以降のシリーズ全体）削除します。入っていた予約は取り消され、双方に通知されます",
-        "en": "Remove one slot (with series, it and the rest of its series); bookings on it are cancelled and both sides told",
+        "ja": "予約枠を 1 回分（series でシリーズのこれからの全回）削除します。入っていた予約は取り消され、双方に通知されます",
+        "en": "Remove one slot (with series, every occurrence of its series still to come); bookings on them are cancelled and both sides told",
     },
     "cmd.slot-remove.args": {"ja": "<枠番号> [series]", "en": "<slot> [series]"},
     "cmd.slot-move": {
@@ -62,8 +62,8 @@ MESSAGES: dict[str, dict[Literal["ja", "en"], str]] = {
         "en": "Issue a URL to subscribe to from a calendar app (the previous one stops working)",
     },
     "cmd.session-settings": {
-        "ja": "予約セッションの設定: minutes= cutoff=（時間） reminders=（何分前、カンマ区切り） video-lead=（分） video-url=（{room} を含む URL）",
-        "en": "Session settings: minutes= cutoff= (hours) reminders= (minutes before, comma-separated) video-lead= (minutes) video-url= (a URL with {room})",
+        "ja": "予約セッションの設定: minutes= cutoff=（時間） reminders=（何分前、カンマ区切り） video-lead=（分） video-url=（jitsi、element-call、または {room} を含む URL）",
+        "en": "Session settings: minutes= cutoff= (hours) reminders= (minutes before, comma-separated) video-lead= (minutes) video-url= (jitsi, element-call, or a URL with {room})",
     },
     "cmd.session-settings.args": {"ja": "[key=value …]", "en": "[key=value …]"},
     # Slots
@@ -326,8 +326,8 @@ MESSAGES: dict[str, dict[Literal["ja", "en"], str]] = {
         "en": "There is no setting “{name}” (minutes, cutoff, reminders, video-lead, video-url).",
     },
     "sessions.bad_video_url": {
-        "ja": "「{value}」は使えません。https:// で始まり {{room}} を含む URL にしてください（例: https://meet.jit.si/{{room}}）。",
-        "en": "“{value}” cannot be used: give an https:// URL containing {{room}} (such as https://meet.jit.si/{{room}}).",
+        "ja": "「{value}」は使えません。jitsi、element-call、または https:// で始まり {{room}} を含む URL にしてください（例: https://meet.jit.si/{{room}}）。",
+        "en": "“{value}” cannot be used: give jitsi, element-call, or an https:// URL containing {{room}} (such as https://meet.jit.si/{{room}}).",
     },
     "sessions.settings": {
         "ja": "予約セッションの設定:\n  minutes={minutes}\n  cutoff={cutoff}（時間）\n  reminders={reminders}（何分前）\n  video-lead={lead}（分）\n  video-url={url}",

@@ -135,15 +135,17 @@ async def test_slots(stack: Stack, desk: Desk) -> None:
     await refused(api, "GET", f"{path}?from={day}&to={desk.today}", None, 400, "M_INVALID_PARAM")
     await refused(api, "GET", f"{path}?operator=x", None, 400, "M_INVALID_PARAM")
 
-    # Remove one occurrence, then the rest of the series from the second one on.
+    # Remove one slot, one occurrence of the series alone, then all of the series to come.
     one = f"{path}/{single['number']}"
     await refused(api, "DELETE", f"{one}?series=true", None, 409, "SOUDAN_CONFLICT")
     await refused(api, "DELETE", f"{one}?series=maybe", None, 400, "M_INVALID_PARAM")
     assert await api.ok("DELETE", one) == {"removed": [single["number"]], "cancelled": 0}
     await refused(api, "DELETE", one, None, 404, "M_NOT_FOUND")
-    rest = await api.ok("DELETE", f"{path}/{series[1]['number']}?series=true")
-    assert rest == {"removed": [series[1]["number"], series[2]["number"]], "cancelled": 0}
-    assert (await api.ok("GET", f"{path}?{span}&operator={operator}"))["slots"] == series[:1]
+    alone = await api.ok("DELETE", f"{path}/{series[1]['number']}")
+    assert alone == {"removed": [series[1]["number"]], "cancelled": 0}
+    rest = await api.ok("DELETE", f"{path}/{series[2]['number']}?series=true")
+    assert rest == {"removed": [series[0]["number"], series[2]["number"]], "cancelled": 0}
+    assert (await api.ok("GET", f"{path}?{span}&operator={operator}"))["slots"] == []
 
 
 async def test_bookings_and_calendar(stack: Stack, users: OpenUser, desk: Desk) -> None:

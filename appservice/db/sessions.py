@@ -20,12 +20,12 @@ BOOKED, CANCELLED, DONE, NO_SHOW = "booked", "cancelled", "done", "no_show"
 STATUSES = (BOOKED, CANCELLED, DONE, NO_SHOW)
 
 
-class _Clash(Exception):
-    """Rolls back a batch of inserts that would overlap ``slot``."""
+class _Rollback(Exception):
+    """Leaves a transaction with nothing written, and says what was found."""
 
-    def __init__(self, slot: Slot) -> None:
+    def __init__(self, found: object) -> None:
         super().__init__()
-        self.slot = slot
+        self.found = found
 
 
 @dataclass
@@ -62,13 +62,21 @@ class Slot:
         capacity: int,
         now: int,
     ) -> list[Slot] | Slot:
-        """Every occurrence, or none and the operator's slot one of them would overlap (looked
-        up inside the same transaction as the inserts)."""
+        """Every occurrence, or none and the operator's slot one of them would overlap.
+
+        The first statement takes the slot numbers, which locks the tenant's row (PostgreSQL)
+        or the database (SQLite) until the end; the overlap checks after it see every slot
+        committed before, so two additions at once cannot both place overlapping slots."""
         conn: Connection
         made: list[Slot] = []
         try:
             async with cls.db.acquire() as conn, conn.transaction():
-                for starts_at, ends_at in times:
+                first = await conn.fetchval(
+                    "UPDATE tenant SET next_slot=next_slot+$2 WHERE id=$1 RETURNING next_slot-$2",
+                    tenant_id,
+                    len(times),
+                )
+                for number, (starts_at, ends_at) in enumerate(times, start=int(first)):
                     clash = await conn.fetchrow(
                         f"SELECT {SLOT_COLUMNS} FROM slot WHERE tenant_id=$1 AND operator_id=$2 "
                         "AND removed_at IS NULL AND starts_at < $4 AND ends_at > $3 LIMIT 1",
@@ -78,12 +86,7 @@ class Slot:
                         ends_at,
                     )
                     if clash:
-                        raise _Clash(cls(**dict(clash)))
-                    number = await conn.fetchval(
-                        "UPDATE tenant SET next_slot=next_slot+1 WHERE id=$1 "
-                        "RETURNING next_slot-1",
-                        tenant_id,
-                    )
+                        raise _Rollback(cls(**dict(clash)))
                     row = await conn.fetchrow(
                         "INSERT INTO slot (tenant_id, number, operator_id, series, starts_at, "
                         "ends_at, capacity, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
@@ -98,9 +101,9 @@ class Slot:
                         now,
                     )
                     made.append(cls(**dict(row)))
-
-        except _Clash as clash:
-            return clash.slot
+        except _Rollback as clash:
+            assert isinstance(clash.found, Slot)
+            return clash.found
         return made
 
     @classmethod
@@ -241,44 +244,49 @@ class Booking:
         The place is taken by one UPDATE that only matches while the slot has room, so two
         clients booking the last place at once cannot both get it, on either database."""
         conn: Connection
-        async with cls.db.acquire() as conn, conn.transaction():
-            twice = await conn.fetchval(
-                "SELECT 1 FROM booking WHERE slot_id=$1 AND client_id=$2 AND status='booked'",
-                slot.id,
-                client_id,
-            )
-            if twice:
-                return "twice"
-            row = await conn.fetchrow(
-                "UPDATE slot SET booked=booked+1 WHERE id=$1 AND removed_at IS NULL "
-                "AND booked < capacity AND starts_at > $2 RETURNING starts_at, ends_at",
-                slot.id,
-                now,
-            )
-            if row is None:
-                return "taken"
-            number = await conn.fetchval(
-                "UPDATE tenant SET next_booking=next_booking+1 WHERE id=$1 "
-                "RETURNING next_booking-1",
-                slot.tenant_id,
-            )
-            booking = await conn.fetchrow(
-                "INSERT INTO booking (tenant_id, number, slot_id, client_id, client_alias, "
-                "operator_id, starts_at, ends_at, created_at, changed_at, uid, video_room) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11) "
-                f"RETURNING {BOOKING_COLUMNS}",
-                slot.tenant_id,
-                number,
-                slot.id,
-                client_id,
-                client_alias,
-                slot.operator_id,
-                row["starts_at"],
-                row["ends_at"],
-                now,
-                uid,
-                video_room,
-            )
+        try:
+            async with cls.db.acquire() as conn, conn.transaction():
+                row = await conn.fetchrow(
+                    "UPDATE slot SET booked=booked+1 WHERE id=$1 AND removed_at IS NULL "
+                    "AND booked < capacity AND starts_at > $2 RETURNING starts_at, ends_at",
+                    slot.id,
+                    now,
+                )
+                # Once the UPDATE went through, the slot's row stays locked: a second booking
+                # of this slot by the same client waits for this one, then finds it.
+                twice = await conn.fetchval(
+                    "SELECT 1 FROM booking WHERE slot_id=$1 AND client_id=$2 AND status='booked'",
+                    slot.id,
+                    client_id,
+                )
+                if twice:
+                    raise _Rollback("twice")
+                if row is None:
+                    raise _Rollback("taken")
+                number = await conn.fetchval(
+                    "UPDATE tenant SET next_booking=next_booking+1 WHERE id=$1 "
+                    "RETURNING next_booking-1",
+                    slot.tenant_id,
+                )
+                booking = await conn.fetchrow(
+                    "INSERT INTO booking (tenant_id, number, slot_id, client_id, client_alias, "
+                    "operator_id, starts_at, ends_at, created_at, changed_at, uid, video_room) "
+                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11) "
+                    f"RETURNING {BOOKING_COLUMNS}",
+                    slot.tenant_id,
+                    number,
+                    slot.id,
+                    client_id,
+                    client_alias,
+                    slot.operator_id,
+                    row["starts_at"],
+                    row["ends_at"],
+                    now,
+                    uid,
+                    video_room,
+                )
+        except _Rollback as why:
+            return str(why.found)
         return cls(**dict(booking))
 
     async def set_status(self, status: str, now: int) -> bool:

@@ -217,8 +217,9 @@ def date_range(tenant: Tenant, start: object, end: object | None) -> tuple[int, 
 async def remove_slot(
     ctx: Context, tenant: Tenant, number: object, by: UserID, admin: bool, whole_series: bool
 ) -> tuple[list[Slot], int]:
-    """Remove one occurrence, or it and the later ones of its series; the bookings on them
-    are cancelled and both sides told. Returns the slots removed and the bookings cancelled."""
+    """Remove one occurrence, or every occurrence of its series still to come; the bookings on
+    them are cancelled and both sides told. Returns the slots removed and the bookings
+    cancelled."""
     slot = await find_slot(tenant, number)
     if not admin and slot.operator_id != by:
         raise forbidden("sessions.not_your_slot", number=slot.number)
@@ -229,7 +230,7 @@ async def remove_slot(
         raise conflict("sessions.not_a_series", number=slot.number)
     slots = [slot]
     if whole_series and slot.series:
-        slots = await Slot.of_series(tenant.id, slot.series, slot.starts_at)
+        slots = await Slot.of_series(tenant.id, slot.series, now)  # what has not started
     cancelled = 0
     for each in slots:
         await each.remove(now)
@@ -793,8 +794,18 @@ def _reminders(value: object) -> list[int]:
     return found
 
 
+# Named providers; any other https:// URL with {room} in it (a Jitsi server of one's own, a
+# self-hosted Element Call) works as well. A call widget in the case room cannot be the video
+# link: the client is never in that room, only the ghost that stands for them.
+PROVIDERS = {
+    "jitsi": "https://meet.jit.si/{room}",
+    "element-call": "https://call.element.io/{room}",
+}
+
+
 def video_url(value: object) -> str:
     text = str(value).strip()
+    text = PROVIDERS.get(text.lower(), text)
     if not re.fullmatch(r"https?://[^\s{}]+\{room\}[^\s{}]*", text) or len(text) > 300:
         raise Refusal("sessions.bad_video_url", value=text[:80])
     return text
