@@ -164,6 +164,10 @@ MESSAGES: dict[str, dict[Literal["ja", "en"], str]] = {
         "ja": "#{slot} {when} · {name}",
         "en": "#{slot} {when} · {name}",
     },
+    "sessions.client_slots_more": {
+        "ja": "… {day} 以降の枠は「!slots {day}」で表示します。",
+        "en": "… more from {day}: send “!slots {day}”.",
+    },
     "sessions.book_hint": {
         "ja": "予約は「!book 枠番号」（例: !book 12）と送ってください。",
         "en": "To book, send “!book <slot>” (for example !book 12).",

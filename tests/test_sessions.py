@@ -552,3 +552,31 @@ async def test_admin_schedules_for_an_operator_and_exports(stack: Stack, users: 
     assert await clinic.tenant.command("!slots 1") == (
         "No slots in this period. Add some with !slot-add."
     )
+
+
+async def test_a_client_pages_through_free_slots_by_day(stack: Stack, users: OpenUser) -> None:
+    clinic = await _clinic(stack, users)
+    now = await clinic.now()
+    days = [_local_day(now, n) for n in (2, 3, 4)]
+    times = [_span(day, hour, 50) for day in days for hour in range(9, 19)]
+    db = await _database(stack)
+    try:
+        for table in (Slot, Tenant):
+            table.db = db
+        tenant = await Tenant.get_by_slug(clinic.tenant.slug)
+        assert tenant is not None
+        operator = clinic.operators[0].user_id
+        await _unlocked(lambda: Slot.insert_many(tenant.id, operator, None, times, 1, now))  # type: ignore[arg-type]
+    finally:
+        await db.stop()
+    client, room = await clinic.client(stack, users, "Kai")
+    first = (await command(client, room, "!slots")).splitlines()
+    assert len([x for x in first if x.startswith("#")]) == 20, first
+    assert {x.split(" ")[1] for x in first if x.startswith("#")} == {str(d) for d in days[:2]}
+    assert first[-2] == f"… more from {days[2]}: send “!slots {days[2]}”."
+    rest = (await command(client, room, f"!slots {days[2]}")).splitlines()
+    assert [x.split(" ")[1] for x in rest if x.startswith("#")] == [str(days[2])] * 10
+    assert not any(x.startswith("… more") for x in rest)
+    assert await command(client, room, "!slots 2026-13-01") == (
+        "“2026-13-01” is not a date (such as 2026-12-31)."
+    )

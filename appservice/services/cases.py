@@ -119,8 +119,8 @@ async def _session_command(
     from . import sessions
 
     lang = _lang(tenant)
-    if name == "slots" and len(args) <= 1:
-        return await sessions.client_slots(ctx, tenant, client, args[0].lower() if args else None)
+    if name == "slots" and len(args) <= 2:
+        return await sessions.client_slots(ctx, tenant, client, args)
     if name == "book" and len(args) == 1:
         await sessions.book(ctx, tenant, client, args[0], source)
         return ""  # the confirmation, with its calendar file, is already there
@@ -130,7 +130,7 @@ async def _session_command(
         await sessions.client_cancel(ctx, tenant, client, args[0], source)
         return ""
     usage = {
-        "slots": "!slots [<number> | last]",
+        "slots": "!slots [<number> | last] [YYYY-MM-DD]",
         "book": "!book <slot>",
         "bookings": "!bookings",
         "cancel": "!cancel <booking>",

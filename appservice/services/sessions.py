@@ -45,6 +45,7 @@ MAX_OCCURRENCES = 60
 MAX_AHEAD = timedelta(days=731)
 MAX_WEEKS = 52
 CLIENT_LIST = 20
+CLIENT_MAX = 60
 CLIENT_WEEKS = 8
 REMINDER, VIDEO = "session_reminder", "session_video"
 MINUTE = 60_000
@@ -353,35 +354,51 @@ async def _may_have(tenant: Tenant, operator: UserID, client: Client) -> bool:
     return await routing.may_have(tenant, operator, client)
 
 
-async def client_slots(ctx: Context, tenant: Tenant, client: Client, which: str | None) -> str:
+async def client_slots(ctx: Context, tenant: Tenant, client: Client, args: list[str]) -> str:
     """The free slots a client may book: everyone's, the nominated operator's (a number from
-    !operators) or their last counselor's (``last``)."""
+    !operators) or their last counselor's (``last``); from now, or from a date they give."""
     from . import routing
 
     lang = _lang(tenant)
     operator: UserID | None = None
-    if which == "last":
-        operator = await Case.last_operator_of(client.id)
-        if operator is None:
-            raise not_found("sessions.no_last")
-    elif which is not None:
-        listed = await routing.nominable(tenant, client)
-        number = validate.count(which, low=1, high=max(len(listed), 1), what="number")
-        if not listed:
-            raise not_found("routing.nobody_nominable")
-        operator = listed[number - 1].user_id
     now = ctx.clock.now_ms()
-    start, end = week_range(tenant, now, CLIENT_WEEKS)
+    start = now
+    for arg in args:
+        if "-" in arg:  # a date: from then on
+            start = max(now, day_start(tenant, validate.parse_date(arg)))
+        elif arg.lower() == "last":
+            operator = await Case.last_operator_of(client.id)
+            if operator is None:
+                raise not_found("sessions.no_last")
+        else:
+            listed = await routing.nominable(tenant, client)
+            number = validate.count(arg, low=1, high=max(len(listed), 1), what="number")
+            if not listed:
+                raise not_found("routing.nobody_nominable")
+            operator = listed[number - 1].user_id
+    end = start + CLIENT_WEEKS * 7 * 1440 * MINUTE
     names: dict[UserID, str] = {}
-    lines = []
+    shown: list[Slot] = []
     for slot in await Slot.between(tenant.id, start, end, operator, free_only=True):
         if slot.operator_id not in names:
-            if not await _may_have(tenant, slot.operator_id, client):
-                names[slot.operator_id] = ""
-            else:
-                names[slot.operator_id] = await operator_name(tenant, slot.operator_id)
-        if not names[slot.operator_id]:
-            continue
+            may = await _may_have(tenant, slot.operator_id, client)
+            names[slot.operator_id] = await operator_name(tenant, slot.operator_id) if may else ""
+        if names[slot.operator_id]:
+            shown.append(slot)
+            if len(shown) > CLIENT_MAX:
+                break
+    if not shown:
+        return t(lang, "sessions.no_free_slots")
+
+    def day_of(slot: Slot) -> date:
+        return datetime.fromtimestamp(slot.starts_at / 1000, tz=tz(tenant)).date()
+
+    # 20 slots, and the rest of the last one's day, so that "more from <day>" misses nothing.
+    cut = min(CLIENT_LIST, len(shown))
+    while cut < min(len(shown), CLIENT_MAX) and day_of(shown[cut]) == day_of(shown[cut - 1]):
+        cut += 1
+    lines = [t(lang, "sessions.client_slots_header")]
+    for slot in shown[:cut]:
         lines.append(
             t(
                 lang,
@@ -391,13 +408,10 @@ async def client_slots(ctx: Context, tenant: Tenant, client: Client, which: str 
                 name=names[slot.operator_id],
             )
         )
-        if len(lines) == CLIENT_LIST:
-            break
-    if not lines:
-        return t(lang, "sessions.no_free_slots")
-    return "\n".join(
-        [t(lang, "sessions.client_slots_header"), *lines, t(lang, "sessions.book_hint")]
-    )
+    if cut < len(shown):
+        lines.append(t(lang, "sessions.client_slots_more", day=day_of(shown[cut]).isoformat()))
+    lines.append(t(lang, "sessions.book_hint"))
+    return "\n".join(lines)
 
 
 async def book(
