@@ -238,7 +238,14 @@ async def remove_slot(
         for booking in await Booking.of_slot(each.id):
             if await booking.set_status(CANCELLED, now):
                 cancelled += 1
-                await _tell_cancelled(ctx, tenant, booking, "sessions.cancelled_by_operator")
+                await _tell_both(
+                    ctx,
+                    tenant,
+                    booking,
+                    "sessions.cancelled_by_operator",
+                    "sessions.cancelled_operator",
+                    calendar_file.CANCEL,
+                )
     return slots, cancelled
 
 
@@ -277,38 +284,15 @@ async def move_slot(
     moved = await slot.move(starts_at, ends_at, now)
     for booking in moved:
         await _schedule(ctx, tenant, booking)  # the earlier timers no longer match; they pass
-        client = await Client.get(booking.client_id) if booking.client_id else None
-        await _tell_moved(ctx, tenant, client, booking)
+        await _tell_both(
+            ctx,
+            tenant,
+            booking,
+            "sessions.moved_client",
+            "sessions.moved_operator",
+            calendar_file.REQUEST,
+        )
     return slot, moved
-
-
-async def _tell_moved(
-    ctx: Context, tenant: Tenant, client: Client | None, booking: Booking
-) -> None:
-    lang = _lang(tenant)
-    span = when(tenant, booking.starts_at, booking.ends_at)
-    label = booking_label(booking.number)
-    why = f"{booking.uid}-{booking.sequence}"
-    if client and client.room_id:
-        name = await operator_name(tenant, booking.operator_id)
-        await send_notice(
-            ctx.desk(tenant.slug),
-            client.room_id,
-            t(lang, "sessions.moved_client", booking=label, when=span, name=name),
-            txn_id=txn_for(why, "moved-client"),
-        )
-        entry = _entry(booking, await client_summary(tenant, booking))
-        await _send_ics(
-            ctx.desk(tenant.slug), tenant, client.room_id, entry, calendar_file.REQUEST, why
-        )
-    room = await _operator_room(ctx, tenant, booking.operator_id)
-    await ctx.bot.notice(
-        room,
-        t(lang, "sessions.moved_operator", booking=label, when=span, alias=booking.client_alias),
-        txn_id=txn_for(why, "moved-operator"),
-    )
-    entry = _entry(booking, operator_summary(tenant, booking))
-    await _send_ics(ctx.az.intent, tenant, room, entry, calendar_file.REQUEST, why)
 
 
 async def operator_left(ctx: Context, tenant: Tenant, operator: UserID) -> int:
@@ -323,7 +307,14 @@ async def operator_left(ctx: Context, tenant: Tenant, operator: UserID) -> int:
         for booking in await Booking.of_slot(slot.id):
             if await booking.set_status(CANCELLED, now):
                 cancelled += 1
-                await _tell_cancelled(ctx, tenant, booking, "sessions.cancelled_by_operator")
+                await _tell_both(
+                    ctx,
+                    tenant,
+                    booking,
+                    "sessions.cancelled_by_operator",
+                    "sessions.cancelled_operator",
+                    calendar_file.CANCEL,
+                )
     return cancelled
 
 
@@ -335,7 +326,14 @@ async def client_left(ctx: Context, tenant: Tenant, client: Client) -> int:
     for booking in await Booking.of_client(client.id, now):
         if booking.starts_at > now and await booking.set_status(CANCELLED, now):
             cancelled += 1
-            await _tell_cancelled(ctx, tenant, booking, "sessions.cancelled_client")
+            await _tell_both(
+                ctx,
+                tenant,
+                booking,
+                "sessions.cancelled_client",
+                "sessions.cancelled_operator",
+                calendar_file.CANCEL,
+            )
     return cancelled
 
 
@@ -446,7 +444,15 @@ async def book(
     booking = taken
     log.info("Booking %s of tenant %s made", booking.number, tenant.slug)
     await _schedule(ctx, tenant, booking)
-    await _tell_booked(ctx, tenant, client, booking, source)
+    await _tell_both(
+        ctx,
+        tenant,
+        booking,
+        "sessions.booked_client",
+        "sessions.booked_operator",
+        calendar_file.REQUEST,
+        source,
+    )
     return booking
 
 
@@ -507,83 +513,42 @@ async def _operator_room(ctx: Context, tenant: Tenant, operator: UserID) -> Room
     return await notify.private_room(ctx, tenant, await OperatorSettings.get(tenant.id, operator))
 
 
-async def _tell_booked(
-    ctx: Context, tenant: Tenant, client: Client, booking: Booking, source: EventID | None
+async def _tell_both(
+    ctx: Context,
+    tenant: Tenant,
+    booking: Booking,
+    client_key: str,
+    operator_key: str,
+    method: str,
+    source: EventID | None = None,
 ) -> None:
+    """Tell the client (desk room) and the operator (private room) what became of a booking,
+    each with a calendar file of it in their own words. Retried, each send is one event."""
     lang = _lang(tenant)
-    span = when(tenant, booking.starts_at, booking.ends_at)
     why = f"{booking.uid}-{booking.sequence}"
-    if client.room_id:
-        name = await operator_name(tenant, booking.operator_id)
-        await send_notice(
-            ctx.desk(tenant.slug),
-            client.room_id,
-            t(
-                lang,
-                "sessions.booked_client",
-                booking=booking_label(booking.number),
-                when=span,
-                name=name,
-                cutoff=tenant.session_cutoff_hours,
-            ),
-            txn_id=txn_for(why, "booked-client"),
-            reply_to=source,
-        )
-        entry = _entry(booking, await client_summary(tenant, booking))
-        await _send_ics(
-            ctx.desk(tenant.slug), tenant, client.room_id, entry, calendar_file.REQUEST, why
-        )
-    room = await _operator_room(ctx, tenant, booking.operator_id)
-    await ctx.bot.notice(
-        room,
-        t(
-            lang,
-            "sessions.booked_operator",
-            booking=booking_label(booking.number),
-            when=span,
-            alias=booking.client_alias,
-        ),
-        txn_id=txn_for(why, "booked-operator"),
-    )
-    entry = _entry(booking, operator_summary(tenant, booking))
-    await _send_ics(ctx.az.intent, tenant, room, entry, calendar_file.REQUEST, why)
-
-
-async def _tell_cancelled(
-    ctx: Context, tenant: Tenant, booking: Booking, key: str, source: EventID | None = None
-) -> None:
-    """Both sides hear of the cancel, each with a CANCEL calendar file."""
-    lang = _lang(tenant)
-    span = when(tenant, booking.starts_at, booking.ends_at)
-    label = booking_label(booking.number)
-    why = f"{booking.uid}-{booking.sequence}"
+    params = {
+        "booking": booking_label(booking.number),
+        "when": when(tenant, booking.starts_at, booking.ends_at),
+        "alias": booking.client_alias,
+        "cutoff": tenant.session_cutoff_hours,
+    }
     client = await Client.get(booking.client_id) if booking.client_id else None
     if client and client.room_id:
+        desk = ctx.desk(tenant.slug)
+        name = await operator_name(tenant, booking.operator_id)
         await send_notice(
-            ctx.desk(tenant.slug),
+            desk,
             client.room_id,
-            t(lang, key, booking=label, when=span),
-            txn_id=txn_for(why, "cancelled-client"),
+            t(lang, client_key, name=name, **params),
+            txn_id=txn_for(why, client_key),
             reply_to=source,
         )
         entry = _entry(booking, await client_summary(tenant, booking))
-        await _send_ics(
-            ctx.desk(tenant.slug), tenant, client.room_id, entry, calendar_file.CANCEL, why
-        )
+        await _send_ics(desk, tenant, client.room_id, entry, method, why)
     room = await _operator_room(ctx, tenant, booking.operator_id)
-    await ctx.bot.notice(
-        room,
-        t(
-            lang,
-            "sessions.cancelled_operator",
-            booking=label,
-            when=span,
-            alias=booking.client_alias,
-        ),
-        txn_id=txn_for(why, "cancelled-operator"),
-    )
+    await ctx.bot.notice(room, t(lang, operator_key, **params), txn_id=txn_for(why, operator_key))
     entry = _entry(booking, operator_summary(tenant, booking))
-    await _send_ics(ctx.az.intent, tenant, room, entry, calendar_file.CANCEL, why)
+    await _send_ics(ctx.az.intent, tenant, room, entry, method, why)
 
 
 async def find_booking(tenant: Tenant, number: object) -> Booking:
@@ -612,7 +577,15 @@ async def client_cancel(
         )
     if not await booking.set_status(CANCELLED, now):
         raise conflict("sessions.not_booked", booking=booking_label(booking.number))
-    await _tell_cancelled(ctx, tenant, booking, "sessions.cancelled_client", source)
+    await _tell_both(
+        ctx,
+        tenant,
+        booking,
+        "sessions.cancelled_client",
+        "sessions.cancelled_operator",
+        calendar_file.CANCEL,
+        source,
+    )
     return booking
 
 
@@ -629,7 +602,14 @@ async def operator_cancel(
         raise conflict("sessions.started", booking=booking_label(booking.number))
     if not await booking.set_status(CANCELLED, now):
         raise conflict("sessions.not_booked", booking=booking_label(booking.number))
-    await _tell_cancelled(ctx, tenant, booking, "sessions.cancelled_by_operator")
+    await _tell_both(
+        ctx,
+        tenant,
+        booking,
+        "sessions.cancelled_by_operator",
+        "sessions.cancelled_operator",
+        calendar_file.CANCEL,
+    )
 
 
 async def mark(
