@@ -166,23 +166,22 @@ async def add_slots(
     for starts_at, ends_at in times:
         clash = await Slot.overlapping(tenant.id, operator, starts_at, ends_at)
         if clash:
-            raise conflict(
-                "sessions.overlap",
-                when=when(tenant, starts_at, ends_at),
-                slot=clash.number,
-                other=when(tenant, clash.starts_at, clash.ends_at),
-            )
+            raise _overlap(tenant, starts_at, ends_at, clash)
     series = secrets.token_hex(8) if request.repeat != NONE else None
     made = await Slot.insert_many(tenant.id, operator, series, times, request.capacity, now)
     if isinstance(made, Slot):  # added by someone else in the meantime
-        raise conflict(
-            "sessions.overlap",
-            when=when(tenant, made.starts_at, made.ends_at),
-            slot=made.number,
-            other=when(tenant, made.starts_at, made.ends_at),
-        )
+        raise _overlap(tenant, made.starts_at, made.ends_at, made)
     log.info("Operator added %d slot(s) in tenant %s", len(made), tenant.slug)
     return made
+
+
+def _overlap(tenant: Tenant, starts_at: int, ends_at: int, clash: Slot) -> Refusal:
+    return conflict(
+        "sessions.overlap",
+        when=when(tenant, starts_at, ends_at),
+        slot=clash.number,
+        other=when(tenant, clash.starts_at, clash.ends_at),
+    )
 
 
 async def find_slot(tenant: Tenant, number: object) -> Slot:
@@ -232,21 +231,41 @@ async def remove_slot(
     slots = [slot]
     if whole_series and slot.series:
         slots = await Slot.of_series(tenant.id, slot.series, now)  # what has not started
+    return slots, await _remove(ctx, tenant, slots, now)
+
+
+async def _remove(ctx: Context, tenant: Tenant, slots: list[Slot], now: int) -> int:
+    """Remove slots; their bookings are cancelled and both sides told. The count cancelled."""
     cancelled = 0
-    for each in slots:
-        await each.remove(now)
-        for booking in await Booking.of_slot(each.id):
-            if await booking.set_status(CANCELLED, now):
-                cancelled += 1
-                await _tell_both(
-                    ctx,
-                    tenant,
-                    booking,
-                    "sessions.cancelled_by_operator",
-                    "sessions.cancelled_operator",
-                    calendar_file.CANCEL,
-                )
-    return slots, cancelled
+    for slot in slots:
+        await slot.remove(now)
+        for booking in await Booking.of_slot(slot.id):
+            cancelled += await _cancel(ctx, tenant, booking, "sessions.cancelled_by_operator", now)
+    return cancelled
+
+
+async def _cancel(
+    ctx: Context,
+    tenant: Tenant,
+    booking: Booking,
+    client_key: str,
+    now: int,
+    source: EventID | None = None,
+) -> bool:
+    """Cancel a booking that still stands, giving the place back, and tell both sides with a
+    CANCEL calendar file. False when it no longer stood (someone was first)."""
+    if not await booking.set_status(CANCELLED, now):
+        return False
+    await _tell_both(
+        ctx,
+        tenant,
+        booking,
+        client_key,
+        "sessions.cancelled_operator",
+        calendar_file.CANCEL,
+        source,
+    )
+    return True
 
 
 async def move_slot(
@@ -275,12 +294,7 @@ async def move_slot(
         raise Refusal("sessions.too_far", when=when(tenant, starts_at, ends_at))
     clash = await Slot.overlapping(tenant.id, slot.operator_id, starts_at, ends_at, slot.id)
     if clash:
-        raise conflict(
-            "sessions.overlap",
-            when=when(tenant, starts_at, ends_at),
-            slot=clash.number,
-            other=when(tenant, clash.starts_at, clash.ends_at),
-        )
+        raise _overlap(tenant, starts_at, ends_at, clash)
     moved = await slot.move(starts_at, ends_at, now)
     for booking in moved:
         await _schedule(ctx, tenant, booking)  # the earlier timers no longer match; they pass
@@ -301,21 +315,9 @@ async def operator_left(ctx: Context, tenant: Tenant, operator: UserID) -> int:
     await CalendarToken.clear(tenant.id, operator)
     now = ctx.clock.now_ms()
     far = now + int(MAX_AHEAD.total_seconds() * 1000) + 1
-    cancelled = 0
-    for slot in await Slot.between(tenant.id, now, far, operator, limit=10_000):
-        await slot.remove(now)
-        for booking in await Booking.of_slot(slot.id):
-            if await booking.set_status(CANCELLED, now):
-                cancelled += 1
-                await _tell_both(
-                    ctx,
-                    tenant,
-                    booking,
-                    "sessions.cancelled_by_operator",
-                    "sessions.cancelled_operator",
-                    calendar_file.CANCEL,
-                )
-    return cancelled
+    return await _remove(
+        ctx, tenant, await Slot.between(tenant.id, now, far, operator, limit=10_000), now
+    )
 
 
 async def client_left(ctx: Context, tenant: Tenant, client: Client) -> int:
@@ -324,16 +326,8 @@ async def client_left(ctx: Context, tenant: Tenant, client: Client) -> int:
     now = ctx.clock.now_ms()
     cancelled = 0
     for booking in await Booking.of_client(client.id, now):
-        if booking.starts_at > now and await booking.set_status(CANCELLED, now):
-            cancelled += 1
-            await _tell_both(
-                ctx,
-                tenant,
-                booking,
-                "sessions.cancelled_client",
-                "sessions.cancelled_operator",
-                calendar_file.CANCEL,
-            )
+        if booking.starts_at > now:
+            cancelled += await _cancel(ctx, tenant, booking, "sessions.cancelled_client", now)
     return cancelled
 
 
@@ -519,18 +513,24 @@ async def _tell_both(
     booking: Booking,
     client_key: str,
     operator_key: str,
-    method: str,
+    method: str | None = None,
     source: EventID | None = None,
+    *,
+    why: str | None = None,
+    room: RoomID | None = None,
+    **extra: object,
 ) -> None:
-    """Tell the client (desk room) and the operator (private room) what became of a booking,
-    each with a calendar file of it in their own words. Retried, each send is one event."""
+    """Tell the client (desk room) and the operator (``room``, or their private room) about a
+    booking, each in their own words and, with ``method``, with a calendar file of it. Every
+    send has a transaction ID from ``why``, so a retry is one event."""
     lang = _lang(tenant)
-    why = f"{booking.uid}-{booking.sequence}"
+    why = why or f"{booking.uid}-{booking.sequence}"
     params = {
         "booking": booking_label(booking.number),
         "when": when(tenant, booking.starts_at, booking.ends_at),
         "alias": booking.client_alias,
         "cutoff": tenant.session_cutoff_hours,
+        **extra,
     }
     client = await Client.get(booking.client_id) if booking.client_id else None
     if client and client.room_id:
@@ -543,12 +543,14 @@ async def _tell_both(
             txn_id=txn_for(why, client_key),
             reply_to=source,
         )
-        entry = _entry(booking, await client_summary(tenant, booking))
-        await _send_ics(desk, tenant, client.room_id, entry, method, why)
-    room = await _operator_room(ctx, tenant, booking.operator_id)
+        if method:
+            entry = _entry(booking, await client_summary(tenant, booking))
+            await _send_ics(desk, tenant, client.room_id, entry, method, why)
+    room = room or await _operator_room(ctx, tenant, booking.operator_id)
     await ctx.bot.notice(room, t(lang, operator_key, **params), txn_id=txn_for(why, operator_key))
-    entry = _entry(booking, operator_summary(tenant, booking))
-    await _send_ics(ctx.az.intent, tenant, room, entry, method, why)
+    if method:
+        entry = _entry(booking, operator_summary(tenant, booking))
+        await _send_ics(ctx.az.intent, tenant, room, entry, method, why)
 
 
 async def find_booking(tenant: Tenant, number: object) -> Booking:
@@ -575,17 +577,8 @@ async def client_cancel(
             booking=booking_label(booking.number),
             hours=tenant.session_cutoff_hours,
         )
-    if not await booking.set_status(CANCELLED, now):
+    if not await _cancel(ctx, tenant, booking, "sessions.cancelled_client", now, source):
         raise conflict("sessions.not_booked", booking=booking_label(booking.number))
-    await _tell_both(
-        ctx,
-        tenant,
-        booking,
-        "sessions.cancelled_client",
-        "sessions.cancelled_operator",
-        calendar_file.CANCEL,
-        source,
-    )
     return booking
 
 
@@ -600,16 +593,8 @@ async def operator_cancel(
     now = ctx.clock.now_ms()
     if booking.starts_at <= now:
         raise conflict("sessions.started", booking=booking_label(booking.number))
-    if not await booking.set_status(CANCELLED, now):
+    if not await _cancel(ctx, tenant, booking, "sessions.cancelled_by_operator", now):
         raise conflict("sessions.not_booked", booking=booking_label(booking.number))
-    await _tell_both(
-        ctx,
-        tenant,
-        booking,
-        "sessions.cancelled_by_operator",
-        "sessions.cancelled_operator",
-        calendar_file.CANCEL,
-    )
 
 
 async def mark(
@@ -675,31 +660,15 @@ async def on_reminder(ctx: Context, timer: Timer) -> None:
     if live is None:
         return
     tenant, booking = live
-    lang = _lang(tenant)
-    span = when(tenant, booking.starts_at, booking.ends_at)
-    label = booking_label(booking.number)
-    soon = _before(lang, int(timer.payload["minutes"]))
-    why = f"{booking.uid}-{booking.starts_at}-{timer.payload['minutes']}"
-    client = await Client.get(booking.client_id) if booking.client_id else None
-    if client and client.room_id:
-        name = await operator_name(tenant, booking.operator_id)
-        await send_notice(
-            ctx.desk(tenant.slug),
-            client.room_id,
-            t(lang, "sessions.reminder_client", soon=soon, when=span, name=name, booking=label),
-            txn_id=txn_for(why, "reminder-client"),
-        )
-    await ctx.bot.notice(
-        await _operator_room(ctx, tenant, booking.operator_id),
-        t(
-            lang,
-            "sessions.reminder_operator",
-            soon=soon,
-            when=span,
-            alias=booking.client_alias,
-            booking=label,
-        ),
-        txn_id=txn_for(why, "reminder-operator"),
+    minutes = int(timer.payload["minutes"])
+    await _tell_both(
+        ctx,
+        tenant,
+        booking,
+        "sessions.reminder_client",
+        "sessions.reminder_operator",
+        why=f"{booking.uid}-{booking.starts_at}-{minutes}",
+        soon=_before(_lang(tenant), minutes),
     )
 
 
@@ -728,32 +697,18 @@ async def on_video(ctx: Context, timer: Timer) -> None:
     if live is None:
         return
     tenant, booking = live
-    lang = _lang(tenant)
-    link = video_link(tenant, booking)
-    label = booking_label(booking.number)
-    span = when(tenant, booking.starts_at, booking.ends_at)
-    why = f"{booking.uid}-{booking.starts_at}"
     client = await Client.get(booking.client_id) if booking.client_id else None
     if client is None or not client.room_id:
         return
-    room = await session_room(ctx, tenant, booking, client)
-    await ctx.bot.notice(
-        room,
-        t(
-            lang,
-            "sessions.video_operator",
-            booking=label,
-            when=span,
-            alias=booking.client_alias,
-            link=link,
-        ),
-        txn_id=txn_for(why, "video-operator"),
-    )
-    await send_notice(
-        ctx.desk(tenant.slug),
-        client.room_id,
-        t(lang, "sessions.video_client", booking=label, when=span, link=link),
-        txn_id=txn_for(why, "video-client"),
+    await _tell_both(
+        ctx,
+        tenant,
+        booking,
+        "sessions.video_client",
+        "sessions.video_operator",
+        why=f"{booking.uid}-{booking.starts_at}",
+        room=await session_room(ctx, tenant, booking, client),
+        link=video_link(tenant, booking),
     )
 
 
