@@ -309,7 +309,7 @@ MESSAGES: dict[str, dict[Literal["ja", "en"], str]] = {
     },
     # Calendars and settings
     "sessions.ics_client_summary": {
-        "ja": "{tenant}: {name} とのセッション",
+        "ja": "{tenant}：{name}さんとのセッション",
         "en": "{tenant}: session with {name}",
     },
     "sessions.ics_operator_summary": {

@@ -707,9 +707,22 @@ async def on_video(ctx: Context, timer: Timer) -> None:
         "sessions.video_client",
         "sessions.video_operator",
         why=f"{booking.uid}-{booking.starts_at}",
-        room=await session_room(ctx, tenant, booking, client),
+        room=await _meeting_room(ctx, tenant, booking, client),
         link=video_link(tenant, booking),
     )
+
+
+async def _meeting_room(ctx: Context, tenant: Tenant, booking: Booking, client: Client) -> RoomID:
+    """The session's room, or the operator's private room if the case cannot be opened: the
+    link must reach them either way (a timer runs once)."""
+    try:
+        return await session_room(ctx, tenant, booking, client)
+    except Exception:
+        log.exception(
+            "Could not open the case of booking %s; the link goes to the operator's private room",
+            booking.number,
+        )
+        return await _operator_room(ctx, tenant, booking.operator_id)
 
 
 TIMER_HANDLERS = {REMINDER: on_reminder, VIDEO: on_video}
