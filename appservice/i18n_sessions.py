@@ -247,6 +247,10 @@ MESSAGES: dict[str, dict[Literal["ja", "en"], str]] = {
     "sessions.status.cancelled": {"ja": "取り消し", "en": "cancelled"},
     "sessions.status.done": {"ja": "実施", "en": "done"},
     "sessions.status.no_show": {"ja": "無断欠席", "en": "no-show"},
+    "sessions.list_private": {
+        "ja": "一覧は相談者名を含むため、あなたのプライベートルームに送りました。",
+        "en": "The list names clients, so it is in your private room.",
+    },
     "sessions.exported": {
         "ja": "{count} 件を {name} に書き出しました。",
         "en": "Exported {count} booking(s) to {name}.",

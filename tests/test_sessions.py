@@ -492,6 +492,13 @@ async def test_bad_input_is_refused_and_changes_nothing(stack: Stack, users: Ope
     assert settings.startswith("“ftp://x” cannot be used"), settings
     unchanged = await clinic.tenant.command("!session-settings")
     assert "cutoff=24 (hours)" in unchanged and "video-url=https://meet.jit.si/{room}" in unchanged
+    # Once an operator may not see every client, lists naming clients leave the staff room.
+    await clinic.tenant.command(f"!operator-settings {other.user_id} scope=assigned")
+    assert await command(other, staff, "!bookings") == (
+        "The list names clients, so it is in your private room."
+    )
+    private = clinic.private[other.user_id]
+    await other.wait_for(_starts(private, "Bookings (1):"))
     changed = await clinic.tenant.command("!session-settings video-url=element-call cutoff=2")
     assert "cutoff=2 (hours)" in changed
     assert "video-url=https://call.element.io/{room}" in changed
