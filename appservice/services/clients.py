@@ -16,7 +16,6 @@ from ..context import Context
 from ..db import Client, Group, Tenant
 from ..i18n import Lang, t
 from ..rooms import create_room
-from ..voucher_sheet import Voucher, render_csv, render_pdf
 from . import validate
 from .errors import Refusal, conflict, forbidden, not_found
 
@@ -255,6 +254,9 @@ async def deliver_voucher_files(
     ctx: Context, tenant: Tenant, issued: list[NewAccount]
 ) -> dict[str, str]:
     """Upload the printable sheet and the CSV to the admin room; returns their mxc URIs."""
+    # The PDF library is loaded on first use, not at every start of soudan.
+    from ..voucher_sheet import Voucher, render_csv, render_pdf
+
     vouchers = [Voucher(a.client.user_id, a.password) for a in issued]
     homeserver = ctx.config["homeserver.address"]
     files = {

@@ -16,9 +16,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from mautrix.types import UserID
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from .. import hours
 from ..context import Context
@@ -260,6 +257,11 @@ def render(tenant: Tenant, rows: list[Row], settings: OperatorSettings | None, k
         for line in table:
             writer.writerow([_csv_value(v) for v in line])
         return ("\ufeff" + out.getvalue()).encode("utf-8")
+    # The spreadsheet library is loaded on first use, not at every start of soudan.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(t(lang, "history.sheet"))
     sheet.freeze_panes = "A2"
