@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from .hours import day_start
+
 MAX_SEARCH_DAYS = 3 * 366
 REMINDER_TIME = time(9, 0)
 
@@ -83,7 +85,7 @@ def due_day(received_ms: int, count: int, working: WorkingDays, zone: ZoneInfo) 
 
 def end_of(day: date, zone: ZoneInfo) -> int:
     """The last moment of ``day`` in ``zone`` (the start of the next day), in milliseconds."""
-    return int(datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).timestamp() * 1000)
+    return day_start(zone, day + timedelta(days=1))
 
 
 def due_at(received_ms: int, count: int, working: WorkingDays, zone: ZoneInfo) -> int:

@@ -45,6 +45,11 @@ def zone(name: str) -> ZoneInfo:
         raise Refusal("hours.bad_zone", value=name[:40]) from None
 
 
+def day_start(tz: ZoneInfo, day: date) -> int:
+    """Midnight at the start of ``day`` in ``tz``, in milliseconds."""
+    return int(datetime.combine(day, time(0), tz).timestamp() * 1000)
+
+
 def _minutes(hhmm: str) -> int:
     hours, minutes = hhmm.split(":")
     return int(hours) * 60 + int(minutes)

@@ -238,8 +238,7 @@ def _text(tenant: Tenant, content: dict[str, Any]) -> str:
 
 def _start_of_day(tenant: Tenant, now_ms: int) -> int:
     tz = hours.zone(tenant.timezone)
-    today = datetime.fromtimestamp(now_ms / 1000, tz).date()
-    return int(datetime.combine(today, datetime.min.time(), tz).timestamp() * 1000)
+    return hours.day_start(tz, datetime.fromtimestamp(now_ms / 1000, tz).date())
 
 
 async def _new_topic(ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]) -> None:

@@ -63,8 +63,7 @@ class Row:
 
 
 def _day_start(tenant: Tenant, day: date) -> int:
-    zone = hours.zone(tenant.timezone)
-    return int(datetime(day.year, day.month, day.day, tzinfo=zone).timestamp() * 1000)
+    return hours.day_start(hours.zone(tenant.timezone), day)
 
 
 async def parse_filters(tenant: Tenant, given: dict[str, Any]) -> Filters:

@@ -23,14 +23,13 @@ from dateutil.rrule import WEEKLY, rrule
 from mautrix.appservice import IntentAPI
 from mautrix.types import EventID, RoomID, UserID
 
-from .. import calendar_file
+from .. import calendar_file, hours
 from ..bot import send_file, send_notice, txn_for
 from ..context import Context
 from ..db import OPERATOR, Booking, Case, Client, OperatorSettings, OperatorState, Slot, Timer
 from ..db.case import ASSIGNED, WAITING
 from ..db.sessions import BOOKED, CANCELLED, DONE, NO_SHOW, CalendarToken
 from ..db.tenant import Tenant
-from ..hours import zone
 from ..i18n import Lang, t
 from . import notify, validate
 from .errors import Refusal, conflict, forbidden, not_found
@@ -58,7 +57,7 @@ def _lang(tenant: Tenant) -> Lang:
 
 
 def tz(tenant: Tenant) -> ZoneInfo:
-    return zone(tenant.timezone)
+    return hours.zone(tenant.timezone)
 
 
 # Showing times
@@ -200,7 +199,7 @@ def week_range(tenant: Tenant, now_ms: int, weeks: int) -> tuple[int, int]:
 
 
 def day_start(tenant: Tenant, day: date) -> int:
-    return int(datetime.combine(day, time(0, 0), tzinfo=tz(tenant)).timestamp() * 1000)
+    return hours.day_start(tz(tenant), day)
 
 
 def date_range(tenant: Tenant, start: object, end: object | None) -> tuple[int, int]:
