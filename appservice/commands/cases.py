@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..db import Case, OperatorSettings
-from ..services import cases, notify
+from ..services import cases
 from .handler import CommandEvent, Place, UsageError, command
 
 
@@ -23,14 +23,7 @@ async def queue(evt: CommandEvent) -> None:
         for case, client in waiting
     ]
     text = "\n".join(lines) or evt.t("case.queue_empty")
-    if not await OperatorSettings.any_restricted(tenant.id):
-        await evt.reply(text)
-        return
-    # Everyone reads the staff room, and not everyone may see every client: the list goes to
-    # the asking operator alone.
-    room_id = await notify.private_room(evt.ctx, tenant, settings)
-    await evt.ctx.bot.notice(room_id, text)
-    await evt.reply(evt.t("case.queue_private"))
+    await evt.reply_naming_clients(text, "case.queue_private")
 
 
 async def _take(evt: CommandEvent) -> None:

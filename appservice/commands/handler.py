@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 from mautrix.types import EventID, RoomID, UserID
 
-from ..db import Tenant
+from ..db import OperatorSettings, Tenant
 from ..i18n import MESSAGES, Lang, t
+from ..services import notify
 from ..services.errors import Refusal
 
 if TYPE_CHECKING:
@@ -57,6 +58,18 @@ class CommandEvent:
 
     async def reply(self, text: str) -> None:
         await self.ctx.bot.reply(self.room_id, self.event_id, text)
+
+    async def reply_naming_clients(self, text: str, moved_key: str) -> None:
+        """Reply with a text that names clients. Everyone reads the staff room, and once some
+        operator may not see every client, such a text goes to the asker's private room and
+        the staff room hears ``moved_key`` instead."""
+        tenant = self.the_tenant
+        if self.place != Place.STAFF or not await OperatorSettings.any_restricted(tenant.id):
+            await self.reply(text)
+            return
+        settings = await OperatorSettings.get(tenant.id, self.sender)
+        await self.ctx.bot.notice(await notify.private_room(self.ctx, tenant, settings), text)
+        await self.reply(self.t(moved_key))
 
     @property
     def the_tenant(self) -> Tenant:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from mautrix.types import UserID
 
 from ..calendar_file import MIME
-from ..db import Booking, OperatorSettings, Slot
+from ..db import Booking, Slot
 from ..db.sessions import BOOKED, DONE, NO_SHOW
-from ..services import notify, sessions, validate
+from ..services import sessions, validate
 from ..services.errors import Refusal
 from .handler import CommandEvent, Place, UsageError, command
 
@@ -21,18 +21,6 @@ SHOWN = 60
 
 def _admin(evt: CommandEvent) -> bool:
     return evt.place == ADMIN
-
-
-async def _answer(evt: CommandEvent, text: str) -> None:
-    """A list naming clients: in the staff room only while every operator may see every
-    client; otherwise it goes to the asker's private room."""
-    tenant = evt.the_tenant
-    if evt.place != STAFF or not await OperatorSettings.any_restricted(tenant.id):
-        await evt.reply(text)
-        return
-    settings = await OperatorSettings.get(tenant.id, evt.sender)
-    await evt.ctx.bot.notice(await notify.private_room(evt.ctx, tenant, settings), text)
-    await evt.reply(evt.t("sessions.list_private"))
 
 
 def _operator_arg(evt: CommandEvent) -> tuple[UserID | None, list[str]]:
@@ -104,7 +92,7 @@ async def slots(evt: CommandEvent) -> None:
         lines.append(line)
     if len(found) > SHOWN:
         lines.append(evt.t("sessions.more", count=len(found) - SHOWN))
-    await _answer(evt, "\n".join(lines))
+    await evt.reply_naming_clients("\n".join(lines), "sessions.list_private")
 
 
 @command("slot-remove", (ADMIN, STAFF, PRIVATE), "sessions")
@@ -164,7 +152,7 @@ async def bookings(evt: CommandEvent) -> None:
     lines += [_booking_line(evt, b, operator is None) for b in found[:SHOWN]]
     if len(found) > SHOWN:
         lines.append(evt.t("sessions.more", count=len(found) - SHOWN))
-    await _answer(evt, "\n".join(lines))
+    await evt.reply_naming_clients("\n".join(lines), "sessions.list_private")
 
 
 @command("export-bookings", (ADMIN, PRIVATE), "sessions")
