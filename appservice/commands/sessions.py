@@ -39,12 +39,7 @@ async def slot_add(evt: CommandEvent) -> None:
     if operator is None or len(args) < 2:
         raise UsageError
     tenant = evt.the_tenant
-    options = {}
-    for arg in args[2:]:
-        key, sep, value = arg.partition("=")
-        if not sep or not key:
-            raise UsageError
-        options[key.lower()] = value
+    options = evt.pairs(len(evt.args) - len(args) + 2)
     request = sessions.slot_request(tenant, args[0], args[1], options)
     made = await sessions.add_slots(evt.ctx, tenant, operator, request)
     lines = [evt.t("sessions.slots_added", count=len(made))]
