@@ -16,6 +16,12 @@ BOOKING_COLUMNS = (
     "id, tenant_id, number, slot_id, client_id, client_alias, operator_id, starts_at, ends_at, "
     "status, created_at, changed_at, uid, sequence, video_room"
 )
+# The operator's first slot (other than $5) that overlaps [$3, $4).
+_OVERLAPPING = (
+    f"SELECT {SLOT_COLUMNS} FROM slot WHERE tenant_id=$1 AND operator_id=$2 "
+    "AND removed_at IS NULL AND starts_at < $4 AND ends_at > $3 AND id <> $5 "
+    "ORDER BY starts_at LIMIT 1"
+)
 BOOKED, CANCELLED, DONE, NO_SHOW = "booked", "cancelled", "done", "no_show"
 STATUSES = (BOOKED, CANCELLED, DONE, NO_SHOW)
 
@@ -78,12 +84,7 @@ class Slot:
                 )
                 for number, (starts_at, ends_at) in enumerate(times, start=int(first)):
                     clash = await conn.fetchrow(
-                        f"SELECT {SLOT_COLUMNS} FROM slot WHERE tenant_id=$1 AND operator_id=$2 "
-                        "AND removed_at IS NULL AND starts_at < $4 AND ends_at > $3 LIMIT 1",
-                        tenant_id,
-                        operator,
-                        starts_at,
-                        ends_at,
+                        _OVERLAPPING, tenant_id, operator, starts_at, ends_at, 0
                     )
                     if clash:
                         raise _Rollback(cls(**dict(clash)))
@@ -112,14 +113,7 @@ class Slot:
     ) -> Slot | None:
         return cls._from_row(
             await cls.db.fetchrow(
-                f"SELECT {SLOT_COLUMNS} FROM slot WHERE tenant_id=$1 AND operator_id=$2 "
-                "AND removed_at IS NULL AND starts_at < $4 AND ends_at > $3 AND id <> $5 "
-                "ORDER BY starts_at LIMIT 1",
-                tenant_id,
-                operator,
-                starts_at,
-                ends_at,
-                other_than,
+                _OVERLAPPING, tenant_id, operator, starts_at, ends_at, other_than
             )
         )
 
@@ -289,25 +283,23 @@ class Booking:
             return str(why.found)
         return cls(**dict(booking))
 
-    async def set_status(self, status: str, now: int) -> bool:
-        """Move a booked session to ``status``; a cancel gives the place back. False when the
-        booking was no longer booked (someone else moved it first)."""
+    async def cancel(self, now: int) -> bool:
+        """Cancel a booked session and give its place back. False when the booking was no
+        longer booked (someone else cancelled or recorded it first)."""
         conn: Connection
         async with self.db.acquire() as conn, conn.transaction():
             changed = await conn.fetchval(
-                "UPDATE booking SET status=$2, changed_at=$3, sequence=sequence+1 "
+                "UPDATE booking SET status='cancelled', changed_at=$2, sequence=sequence+1 "
                 "WHERE id=$1 AND status='booked' RETURNING sequence",
                 self.id,
-                status,
                 now,
             )
             if changed is None:
                 return False
-            if status == CANCELLED:
-                await conn.execute(
-                    "UPDATE slot SET booked=booked-1 WHERE id=$1 AND booked > 0", self.slot_id
-                )
-        self.status, self.changed_at, self.sequence = status, now, int(changed)
+            await conn.execute(
+                "UPDATE slot SET booked=booked-1 WHERE id=$1 AND booked > 0", self.slot_id
+            )
+        self.status, self.changed_at, self.sequence = CANCELLED, now, int(changed)
         return True
 
     async def mark(self, status: str, now: int) -> bool:

@@ -33,6 +33,7 @@ from ..db.tenant import Tenant
 from ..i18n import Lang, t
 from . import notify, validate
 from .errors import Refusal, conflict, forbidden, not_found
+from .tenants import hash_token
 
 log = logging.getLogger("soudan.sessions")
 
@@ -253,7 +254,7 @@ async def _cancel(
 ) -> bool:
     """Cancel a booking that still stands, giving the place back, and tell both sides with a
     CANCEL calendar file. False when it no longer stood (someone was first)."""
-    if not await booking.set_status(CANCELLED, now):
+    if not await booking.cancel(now):
         return False
     await _tell_both(
         ctx,
@@ -824,12 +825,6 @@ async def calendar(tenant: Tenant, operator: UserID | None, now_ms: int) -> byte
     entries = [_entry(b, operator_summary(tenant, b)) for b in bookings]
     name = t(_lang(tenant), "sessions.calendar_name", tenant=tenant.name)
     return calendar_file.render(entries, tz(tenant), calendar_file.PUBLISH, name)
-
-
-def hash_token(token: str) -> str:
-    from .tenants import hash_token as hashed
-
-    return hashed(token)
 
 
 async def new_feed_token(tenant: Tenant, operator: UserID) -> str:
