@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
-
 from . import __version__
 
 MIME = "text/calendar"
@@ -34,6 +32,9 @@ def _local(ms: int, zone: ZoneInfo) -> datetime:
 
 def render(entries: list[Entry], zone: ZoneInfo, method: str, name: str | None = None) -> bytes:
     """A calendar of ``entries`` with times in ``zone`` (and its VTIMEZONE definition)."""
+    # Loaded on first use, like the PDF and spreadsheet libraries, not at every start.
+    from icalendar import Calendar, Event
+
     cal = Calendar()
     cal.add("prodid", f"-//soudan//{__version__}//EN")
     cal.add("version", "2.0")
