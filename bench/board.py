@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import platform
 import re
 import secrets
 import time
@@ -26,7 +24,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from common import SERVER, SYNCED, machine, pct, running_stack, until, versions  # beside it
+from common import SERVER, SYNCED, pct, print_report, running_stack, until  # beside it
 from mautrix.util.async_db import Database
 from nio import AsyncClient, LoginResponse, RoomSendResponse, SyncResponse
 
@@ -618,16 +616,7 @@ def main() -> None:
     args = parser.parse_args()
     with running_stack(args.backend) as stack:
         lines = asyncio.run(bench(stack.hs, stack.soudan, stack.secret, args))
-    after = os.getloadavg()[0]
-    print(
-        f"machine: {machine()}, {platform.platform()}; load {stack.load:.2f} before the run, "
-        f"{after:.2f} after\n"
-        f"versions: {versions()}; soudan on "
-        f"{args.backend}\n"
-        f"Synapse + soudan start {stack.started:.1f} s",
-        *lines,
-        sep="\n",
-    )
+    print_report(stack, args.backend, lines)
 
 
 if __name__ == "__main__":

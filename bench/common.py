@@ -82,6 +82,19 @@ def running_stack(backend: str) -> Iterator[Stack]:
                 pg.stop()
 
 
+def print_report(stack: Stack, backend: str, lines: list[str]) -> None:
+    """The machine, the versions and the start time, then the benchmark's own lines."""
+    after = os.getloadavg()[0]
+    print(
+        f"machine: {machine()}, {platform.platform()}; load {stack.load:.2f} before the run, "
+        f"{after:.2f} after\n"
+        f"versions: {versions()}; soudan on {backend}\n"
+        f"Synapse + soudan start {stack.started:.1f} s",
+        *lines,
+        sep="\n",
+    )
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[round(q / 100 * (len(ordered) - 1))] if ordered else float("nan")

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import platform
 import re
 import secrets
 import sqlite3
@@ -34,7 +32,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from board import Api, Figure, Peer, login, replies_to  # beside it
-from common import SERVER, machine, running_stack, until, versions  # beside it
+from common import SERVER, print_report, running_stack, until  # beside it
 from mautrix.types import UserID
 from mautrix.util.async_db import Database
 
@@ -652,15 +650,7 @@ def main() -> None:
     args = parser.parse_args()
     with running_stack(args.backend) as stack:
         lines = asyncio.run(bench(stack.hs, stack.soudan, stack.secret, args))
-    after = os.getloadavg()[0]
-    print(
-        f"machine: {machine()}, {platform.platform()}; load {stack.load:.2f} before the run, "
-        f"{after:.2f} after\n"
-        f"versions: {versions()}; soudan on {args.backend}\n"
-        f"Synapse + soudan start {stack.started:.1f} s",
-        *lines,
-        sep="\n",
-    )
+    print_report(stack, args.backend, lines)
 
 
 if __name__ == "__main__":
