@@ -12,7 +12,6 @@ become "?"; the XLSX and CSV are always complete.
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from .csv_file import spreadsheet_csv
 from .voucher_sheet import FontFile, find_cjk_font
 
 log = logging.getLogger("soudan.statement_file")
@@ -111,14 +111,13 @@ def _header(statement: Statement) -> list[str]:
 
 
 def render_csv(statement: Statement) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(_header(statement))
-    for line in statement.lines:
-        writer.writerow([line.day.isoformat(), line.item, line.client, line.price])
-    writer.writerow([statement.text("total"), "", "", statement.total])
-    # With a byte-order mark, spreadsheet programs read the Japanese right.
-    return out.getvalue().encode("utf-8-sig")
+    return spreadsheet_csv(
+        [
+            _header(statement),
+            *([x.day.isoformat(), x.item, x.client, x.price] for x in statement.lines),
+            [statement.text("total"), "", "", statement.total],
+        ]
+    )
 
 
 def render_xlsx(statement: Statement) -> bytes:

@@ -6,7 +6,6 @@ settings, whose scope limits it. No row ever carries a client's Matrix ID, only 
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import statistics
@@ -19,6 +18,7 @@ from mautrix.types import UserID
 
 from .. import hours
 from ..context import Context
+from ..csv_file import spreadsheet_csv
 from ..db import Case, OperatorSettings, Tenant, Timer
 from ..db.case import ASSIGNED, CLOSED, EXPIRED, WAITING
 from ..db.case import COLUMNS as CASE_COLUMNS
@@ -250,12 +250,7 @@ def render(tenant: Tenant, rows: list[Row], settings: OperatorSettings | None, k
     header = [t(lang, f"history.col.{c}") for c in columns]
     table = [[_values(tenant, row, lang)[c] for c in columns] for row in rows]
     if kind == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(header)
-        for line in table:
-            writer.writerow([_csv_value(v) for v in line])
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
+        return spreadsheet_csv([header, *([_csv_value(v) for v in line] for line in table)])
     # The spreadsheet library is loaded on first use, not at every start of soudan.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell

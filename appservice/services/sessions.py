@@ -8,8 +8,6 @@ its own, and a weekly 10:00 stays 10:00 local across a daylight-saving change.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import re
 import secrets
@@ -26,6 +24,7 @@ from mautrix.types import EventID, RoomID, UserID
 from .. import calendar_file, hours
 from ..bot import send_file, send_notice, txn_for
 from ..context import Context
+from ..csv_file import spreadsheet_csv
 from ..db import OPERATOR, Booking, Case, Client, OperatorSettings, OperatorState, Slot, Timer
 from ..db.case import ASSIGNED, WAITING
 from ..db.sessions import BOOKED, CANCELLED, DONE, NO_SHOW, CalendarToken
@@ -871,10 +870,5 @@ def booking_row(tenant: Tenant, booking: Booking) -> dict[str, object]:
 
 
 def bookings_csv(tenant: Tenant, bookings: list[Booking]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
-    for booking in bookings:
-        writer.writerow(booking_row(tenant, booking))
-    # With a byte-order mark, spreadsheet programs read the Japanese aliases right.
-    return out.getvalue().encode("utf-8-sig")
+    rows = (booking_row(tenant, booking) for booking in bookings)
+    return spreadsheet_csv([CSV_COLUMNS, *([row[c] for c in CSV_COLUMNS] for row in rows)])
