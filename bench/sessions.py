@@ -224,8 +224,8 @@ async def fill(db_url: str, desk: Desk, n_slots: int, n_bookings: int) -> Backgr
                 continue
             insert = partial(Slot.insert_many, tenant.id, UserID(operator), None, times, 1, now)
             added = await retried(insert)
-            if isinstance(added, Slot):  # the operator's slot one of them would overlap
-                raise RuntimeError(f"background slots overlap slot #{added.number}")
+            if isinstance(added, tuple):  # the operator's slot one of them would overlap
+                raise RuntimeError(f"background slots overlap slot #{added[0].number}")
             made += added
         clients = []
         for i in range(OTHER_CLIENTS):

@@ -67,8 +67,9 @@ class Slot:
         times: list[tuple[int, int]],
         capacity: int,
         now: int,
-    ) -> list[Slot] | Slot:
-        """Every occurrence, or none and the operator's slot one of them would overlap.
+    ) -> list[Slot] | tuple[Slot, int, int]:
+        """Every occurrence; or none, and the operator's slot that one of them (its start and
+        end follow) would overlap.
 
         The first statement takes the slot numbers, which locks the tenant's row (PostgreSQL)
         or the database (SQLite) until the end; the overlap checks after it see every slot
@@ -87,7 +88,7 @@ class Slot:
                         _OVERLAPPING, tenant_id, operator, starts_at, ends_at, 0
                     )
                     if clash:
-                        raise _Rollback(cls(**dict(clash)))
+                        raise _Rollback((cls(**dict(clash)), starts_at, ends_at))
                     row = await conn.fetchrow(
                         "INSERT INTO slot (tenant_id, number, operator_id, series, starts_at, "
                         "ends_at, capacity, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
@@ -103,7 +104,7 @@ class Slot:
                     )
                     made.append(cls(**dict(row)))
         except _Rollback as clash:
-            assert isinstance(clash.found, Slot)
+            assert isinstance(clash.found, tuple)
             return clash.found
         return made
 

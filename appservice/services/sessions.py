@@ -162,14 +162,11 @@ async def add_slots(
         raise Refusal("sessions.in_past", when=when(tenant, *times[0]))
     if times[-1][0] > now + MAX_AHEAD.total_seconds() * 1000:
         raise Refusal("sessions.too_far", when=when(tenant, *times[-1]))
-    for starts_at, ends_at in times:
-        clash = await Slot.overlapping(tenant.id, operator, starts_at, ends_at)
-        if clash:
-            raise _overlap(tenant, starts_at, ends_at, clash)
     series = secrets.token_hex(8) if request.repeat != NONE else None
     made = await Slot.insert_many(tenant.id, operator, series, times, request.capacity, now)
-    if isinstance(made, Slot):  # added by someone else in the meantime
-        raise _overlap(tenant, made.starts_at, made.ends_at, made)
+    if isinstance(made, tuple):
+        clash, starts_at, ends_at = made
+        raise _overlap(tenant, starts_at, ends_at, clash)
     log.info("Operator added %d slot(s) in tenant %s", len(made), tenant.slug)
     return made
 
