@@ -20,7 +20,6 @@ class Entry:
     starts_at: int
     ends_at: int
     summary: str
-    description: str
     sequence: int = 0
     cancelled: bool = False
     changed_at: int = 0
@@ -50,8 +49,6 @@ def render(entries: list[Entry], zone: ZoneInfo, method: str, name: str | None =
         event.add("dtstart", _local(entry.starts_at, zone))
         event.add("dtend", _local(entry.ends_at, zone))
         event.add("summary", entry.summary)
-        if entry.description:
-            event.add("description", entry.description)
         event.add("sequence", entry.sequence)
         event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
         cal.add_component(event)

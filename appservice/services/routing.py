@@ -231,13 +231,18 @@ async def nominable(tenant: Tenant, client: Client) -> list[OperatorState]:
     ]
 
 
-async def nominate(ctx: Context, tenant: Tenant, client: Client, choice: object) -> OperatorState:
-    """The client picks an operator from the nomination list; their case goes to them."""
+async def listed_operator(tenant: Tenant, client: Client, choice: object) -> OperatorState:
+    """The operator numbered ``choice`` in the client's nomination list (``!operators``)."""
     listed = await nominable(tenant, client)
     number = validate.count(choice, low=1, high=max(len(listed), 1), what="number")
     if not listed:
         raise not_found("routing.nobody_nominable")
-    chosen = listed[number - 1]
+    return listed[number - 1]
+
+
+async def nominate(ctx: Context, tenant: Tenant, client: Client, choice: object) -> OperatorState:
+    """The client picks an operator from the nomination list; their case goes to them."""
+    chosen = await listed_operator(tenant, client, choice)
     await nominate_operator(ctx, tenant, client, chosen)
     return chosen
 

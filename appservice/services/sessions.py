@@ -336,12 +336,6 @@ async def operator_name(tenant: Tenant, operator: UserID) -> str:
     return state.profile_name or tenant.name
 
 
-async def _may_have(tenant: Tenant, operator: UserID, client: Client) -> bool:
-    from . import routing
-
-    return await routing.may_have(tenant, operator, client)
-
-
 async def client_slots(ctx: Context, tenant: Tenant, client: Client, args: list[str]) -> str:
     """The free slots a client may book: everyone's, the nominated operator's (a number from
     !operators) or their last counselor's (``last``); from now, or from a date they give."""
@@ -359,17 +353,13 @@ async def client_slots(ctx: Context, tenant: Tenant, client: Client, args: list[
             if operator is None:
                 raise not_found("sessions.no_last")
         else:
-            listed = await routing.nominable(tenant, client)
-            number = validate.count(arg, low=1, high=max(len(listed), 1), what="number")
-            if not listed:
-                raise not_found("routing.nobody_nominable")
-            operator = listed[number - 1].user_id
+            operator = (await routing.listed_operator(tenant, client, arg)).user_id
     end = start + CLIENT_WEEKS * 7 * 1440 * MINUTE
     names: dict[UserID, str] = {}
     shown: list[Slot] = []
     for slot in await Slot.between(tenant.id, start, end, operator, free_only=True):
         if slot.operator_id not in names:
-            may = await _may_have(tenant, slot.operator_id, client)
+            may = await routing.may_have(tenant, slot.operator_id, client)
             names[slot.operator_id] = await operator_name(tenant, slot.operator_id) if may else ""
         if names[slot.operator_id]:
             shown.append(slot)
@@ -406,11 +396,13 @@ async def book(
     ctx: Context, tenant: Tenant, client: Client, number: object, source: EventID | None
 ) -> Booking:
     """The client books a place in a slot; confirmations with a calendar file go to both."""
+    from . import routing  # routing reaches cases, which reaches this module
+
     slot = await find_slot(tenant, number)
     now = ctx.clock.now_ms()
     if slot.starts_at <= now:
         raise conflict("sessions.slot_started", number=slot.number)
-    if not await tenant.has_member(slot.operator_id, OPERATOR) or not await _may_have(
+    if not await tenant.has_member(slot.operator_id, OPERATOR) or not await routing.may_have(
         tenant, slot.operator_id, client
     ):
         raise not_found("sessions.unknown_slot", number=slot.number)
@@ -458,13 +450,12 @@ async def _schedule(ctx: Context, tenant: Tenant, booking: Booking) -> None:
     await ctx.scheduler.add(VIDEO, due, {"booking": booking.id, "at": booking.starts_at})
 
 
-def _entry(booking: Booking, summary: str, description: str = "") -> calendar_file.Entry:
+def _entry(booking: Booking, summary: str) -> calendar_file.Entry:
     return calendar_file.Entry(
         uid=booking.uid,
         starts_at=booking.starts_at,
         ends_at=booking.ends_at,
         summary=summary,
-        description=description,
         sequence=booking.sequence,
         cancelled=booking.status == CANCELLED,
         changed_at=booking.changed_at,
