@@ -462,11 +462,6 @@ def _entry(booking: Booking, summary: str) -> calendar_file.Entry:
     )
 
 
-async def client_summary(tenant: Tenant, booking: Booking) -> str:
-    name = await operator_name(tenant, booking.operator_id)
-    return t(_lang(tenant), "sessions.ics_client_summary", tenant=tenant.name, name=name)
-
-
 def operator_summary(tenant: Tenant, booking: Booking) -> str:
     return t(
         _lang(tenant),
@@ -531,8 +526,8 @@ async def _tell_both(
             reply_to=source,
         )
         if method:
-            entry = _entry(booking, await client_summary(tenant, booking))
-            await _send_ics(desk, tenant, client.room_id, entry, method, why)
+            summary = t(lang, "sessions.ics_client_summary", tenant=tenant.name, name=name)
+            await _send_ics(desk, tenant, client.room_id, _entry(booking, summary), method, why)
     room = room or await _operator_room(ctx, tenant, booking.operator_id)
     await ctx.bot.notice(room, t(lang, operator_key, **params), txn_id=txn_for(why, operator_key))
     if method:
