@@ -69,14 +69,7 @@ def _operator(query: dict[str, str]) -> UserID | None:
 
 
 def _range(tenant: Tenant, now_ms: int, query: dict[str, str]) -> tuple[int, int]:
-    """``from`` and ``to`` (dates, both included; ``to`` alone starts today), or from now to
-    the end of the third week after this one, as the commands default to."""
-    start, end = query.get("from"), query.get("to")
-    if start is None and end is None:
-        return sessions.week_range(tenant, now_ms, 3)
-    if start is None:
-        start = datetime.fromtimestamp(now_ms / 1000, tz=sessions.tz(tenant)).date().isoformat()
-    return sessions.date_range(tenant, start, end)
+    return sessions.listing_range(tenant, now_ms, query.get("from"), query.get("to"))
 
 
 # Settings

@@ -130,10 +130,9 @@ async def _bookings_in(evt: CommandEvent, args: list[str]) -> tuple[list[Booking
     tenant = evt.the_tenant
     if len(args) > 2:
         raise UsageError
-    if args:
-        start, end = sessions.date_range(tenant, args[0], args[1] if len(args) > 1 else None)
-    else:
-        start, end = sessions.week_range(tenant, evt.ctx.clock.now_ms(), 3)
+    first = args[0] if args else None
+    last = args[1] if len(args) > 1 else None
+    start, end = sessions.listing_range(tenant, evt.ctx.clock.now_ms(), first, last)
     return await Booking.between(tenant.id, start, end, operator), operator
 
 

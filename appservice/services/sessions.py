@@ -210,6 +210,19 @@ def date_range(tenant: Tenant, start: object, end: object | None) -> tuple[int, 
     return day_start(tenant, first), day_start(tenant, last + timedelta(days=1))
 
 
+def listing_range(
+    tenant: Tenant, now_ms: int, start: object | None, end: object | None
+) -> tuple[int, int]:
+    """What a list of slots or bookings covers: ``start`` to ``end`` (dates, both included;
+    ``end`` alone starts today, ``start`` alone runs four weeks), or by default from now to
+    the end of the third week after this one."""
+    if start is None and end is None:
+        return week_range(tenant, now_ms, 3)
+    if start is None:
+        start = datetime.fromtimestamp(now_ms / 1000, tz=tz(tenant)).date().isoformat()
+    return date_range(tenant, start, end)
+
+
 async def remove_slot(
     ctx: Context, tenant: Tenant, number: object, by: UserID, admin: bool, whole_series: bool
 ) -> tuple[list[Slot], int]:
