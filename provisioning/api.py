@@ -48,6 +48,20 @@ def _lang(request: web.Request) -> Lang:
     return "ja" if request.headers.get("Accept-Language", "").startswith("ja") else "en"
 
 
+def ok(data: dict[str, Any] | None = None, status: int = 200) -> web.Response:
+    return web.json_response(data or {}, status=status)
+
+
+def attachment(data: bytes, name: str, mime: str, charset: str | None = None) -> web.Response:
+    """A file to save under ``name``."""
+    return web.Response(
+        body=data,
+        content_type=mime,
+        charset=charset,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
 def json_error(status: int, errcode: str, message: str) -> web.Response:
     return web.json_response({"errcode": errcode, "error": message}, status=status)
 

@@ -18,11 +18,7 @@ from appservice.db.board import Post, Topic
 from appservice.i18n import Lang, t
 from appservice.services import board, validate
 
-from .api import body, context, tenant_of
-
-
-def _ok(data: dict[str, Any] | None = None, status: int = 200) -> web.Response:
-    return web.json_response(data or {}, status=status)
+from .api import body, context, ok, tenant_of
 
 
 def _topic_json(tenant: Tenant, topic: Topic, answers: int) -> dict[str, Any]:
@@ -70,7 +66,7 @@ async def _topic_detail(tenant: Tenant, topic: Topic) -> dict[str, Any]:
 
 async def get_settings(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
-    return _ok(board.settings_of(tenant))
+    return ok(board.settings_of(tenant))
 
 
 async def change_settings(request: web.Request) -> web.Response:
@@ -78,7 +74,7 @@ async def change_settings(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     changes = await body(request)
     tenant = await board.change_settings(ctx, tenant, changes)
-    return _ok(board.settings_of(tenant))
+    return ok(board.settings_of(tenant))
 
 
 # Topics and answers
@@ -88,7 +84,7 @@ async def list_topics(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     page = validate.count(request.query.get("page", "1"), low=1, high=board.MAX_PAGE, what="page")
     listed, total = await board.all_topics(tenant, page)
-    return _ok(
+    return ok(
         {
             "topics": [_topic_json(tenant, topic, answers) for topic, answers in listed],
             "total": total,
@@ -100,28 +96,28 @@ async def list_topics(request: web.Request) -> web.Response:
 async def get_topic(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     topic = await board.find_topic(tenant, request.match_info["number"])
-    return _ok(await _topic_detail(tenant, topic))
+    return ok(await _topic_detail(tenant, topic))
 
 
 async def hide_topic(request: web.Request) -> web.Response:
     ctx = context(request)
     tenant = await tenant_of(request)
     topic = await board.hide_topic(ctx, tenant, request.match_info["number"], ctx.az.bot_mxid)
-    return _ok(await _topic_detail(tenant, topic))
+    return ok(await _topic_detail(tenant, topic))
 
 
 async def close_topic(request: web.Request) -> web.Response:
     ctx = context(request)
     tenant = await tenant_of(request)
     topic = await board.set_closed(ctx, tenant, request.match_info["number"], True)
-    return _ok(await _topic_detail(tenant, topic))
+    return ok(await _topic_detail(tenant, topic))
 
 
 async def reopen_topic(request: web.Request) -> web.Response:
     ctx = context(request)
     tenant = await tenant_of(request)
     topic = await board.set_closed(ctx, tenant, request.match_info["number"], False)
-    return _ok(await _topic_detail(tenant, topic))
+    return ok(await _topic_detail(tenant, topic))
 
 
 async def hide_answer(request: web.Request) -> web.Response:
@@ -130,7 +126,7 @@ async def hide_answer(request: web.Request) -> web.Response:
     ref = request.match_info["ref"]
     await board.hide_answer(ctx, tenant, ref, ctx.az.bot_mxid)
     topic, post = await board.find_answer(tenant, ref)
-    return _ok(_post_json(topic, post))
+    return ok(_post_json(topic, post))
 
 
 def add_routes(app: web.Application) -> None:

@@ -19,16 +19,12 @@ from appservice.services import cases, history, notify, permissions, records
 from appservice.services.clients import find_client
 from appservice.services.errors import Refusal
 
-from .api import body, context, field, tenant_of
+from .api import attachment, body, context, field, ok, tenant_of
 
 # Query parameters of search and export that are not filters.
 AS_OPERATOR = "as_operator"
 FORMAT = "format"
 TICKET_STATUSES = (records.OPEN, records.CLOSED, "all")
-
-
-def _ok(data: dict[str, Any] | None = None, status: int = 200) -> web.Response:
-    return web.json_response(data or {}, status=status)
 
 
 def _template_json(template: Template) -> dict[str, Any]:
@@ -93,7 +89,7 @@ async def _viewer(tenant: Tenant, query: dict[str, str]) -> OperatorSettings | N
 async def get_operator_settings(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     settings = await permissions.operator_settings(tenant, request.match_info["user_id"])
-    return _ok(permissions.as_dict(settings))
+    return ok(permissions.as_dict(settings))
 
 
 async def change_operator_settings(request: web.Request) -> web.Response:
@@ -102,7 +98,7 @@ async def change_operator_settings(request: web.Request) -> web.Response:
     changes = await body(request)
     settings = await permissions.operator_settings(tenant, request.match_info["user_id"])
     settings = await notify.change_settings(ctx, tenant, settings, changes)
-    return _ok(permissions.as_dict(settings))
+    return ok(permissions.as_dict(settings))
 
 
 # Templates
@@ -110,7 +106,7 @@ async def change_operator_settings(request: web.Request) -> web.Response:
 
 async def list_templates(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
-    return _ok({"templates": [_template_json(t) for t in await Template.all(tenant.id)]})
+    return ok({"templates": [_template_json(t) for t in await Template.all(tenant.id)]})
 
 
 async def add_template(request: web.Request) -> web.Response:
@@ -120,12 +116,12 @@ async def add_template(request: web.Request) -> web.Response:
     template = await records.save_template(
         ctx, tenant, field(data, "name"), field(data, "body"), new=True
     )
-    return _ok(_template_json(template), status=201)
+    return ok(_template_json(template), status=201)
 
 
 async def get_template(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
-    return _ok(_template_json(await records.get_template(tenant, request.match_info["name"])))
+    return ok(_template_json(await records.get_template(tenant, request.match_info["name"])))
 
 
 async def edit_template(request: web.Request) -> web.Response:
@@ -135,13 +131,13 @@ async def edit_template(request: web.Request) -> web.Response:
     template = await records.save_template(
         ctx, tenant, request.match_info["name"], field(data, "body"), new=False
     )
-    return _ok(_template_json(template))
+    return ok(_template_json(template))
 
 
 async def remove_template(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     await records.remove_template(tenant, request.match_info["name"])
-    return _ok()
+    return ok()
 
 
 # Clients: tags and notes
@@ -160,21 +156,21 @@ async def _record_json(client: Client) -> dict[str, Any]:
 async def client_record(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     client = await find_client(tenant, request.match_info["client"])
-    return _ok(await _record_json(client))
+    return ok(await _record_json(client))
 
 
 async def add_client_tag(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     client = await find_client(tenant, request.match_info["client"])
     await records.set_tag(tenant, client, request.match_info["tag"], True)
-    return _ok(await _record_json(client))
+    return ok(await _record_json(client))
 
 
 async def remove_client_tag(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     client = await find_client(tenant, request.match_info["client"])
     await records.set_tag(tenant, client, request.match_info["tag"], False)
-    return _ok(await _record_json(client))
+    return ok(await _record_json(client))
 
 
 async def add_client_note(request: web.Request) -> web.Response:
@@ -183,7 +179,7 @@ async def add_client_note(request: web.Request) -> web.Response:
     data = await body(request)
     client = await find_client(tenant, request.match_info["client"])
     await records.add_client_note(ctx, client, ctx.az.bot_mxid, field(data, "body"))
-    return _ok(await _record_json(client), status=201)
+    return ok(await _record_json(client), status=201)
 
 
 # Categories
@@ -191,20 +187,20 @@ async def add_client_note(request: web.Request) -> web.Response:
 
 async def list_categories(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
-    return _ok({"categories": [c.path for c in await Category.all(tenant.id)]})
+    return ok({"categories": [c.path for c in await Category.all(tenant.id)]})
 
 
 async def add_category(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     category = await records.add_category(tenant, field(await body(request), "path"))
-    return _ok({"path": category.path}, status=201)
+    return ok({"path": category.path}, status=201)
 
 
 async def remove_category(request: web.Request) -> web.Response:
     ctx = context(request)
     tenant = await tenant_of(request)
     await records.remove_category(ctx, tenant, request.match_info["path"])
-    return _ok()
+    return ok()
 
 
 # Cases: assignment, category, notes, tickets
@@ -215,7 +211,7 @@ async def assign_case(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     user_id = field(await body(request), "user_id")
     case = await cases.give(ctx, tenant, request.match_info["number"], user_id)
-    return _ok(_case_json(await _case_row(tenant, case), None))
+    return ok(_case_json(await _case_row(tenant, case), None))
 
 
 async def set_case_category(request: web.Request) -> web.Response:
@@ -223,7 +219,7 @@ async def set_case_category(request: web.Request) -> web.Response:
     path = field(await body(request), "path")
     case = await cases.find_case(tenant, request.match_info["number"])
     await records.set_case_category(tenant, case, path)
-    return _ok(_case_json(await _case_row(tenant, case), None))
+    return ok(_case_json(await _case_row(tenant, case), None))
 
 
 async def add_case_note(request: web.Request) -> web.Response:
@@ -232,7 +228,7 @@ async def add_case_note(request: web.Request) -> web.Response:
     note = field(await body(request), "body")
     case = await cases.find_case(tenant, request.match_info["number"])
     await records.add_case_note(ctx, case, ctx.az.bot_mxid, note)
-    return _ok(_case_json(await _case_row(tenant, case), None), status=201)
+    return ok(_case_json(await _case_row(tenant, case), None), status=201)
 
 
 async def open_ticket(request: web.Request) -> web.Response:
@@ -243,7 +239,7 @@ async def open_ticket(request: web.Request) -> web.Response:
     ticket = await records.open_ticket(
         ctx, case, ctx.az.bot_mxid, field(data, "title"), data.get("body")
     )
-    return _ok(_ticket_json(ticket, case), status=201)
+    return ok(_ticket_json(ticket, case), status=201)
 
 
 # Tickets
@@ -255,13 +251,13 @@ async def list_tickets(request: web.Request) -> web.Response:
     if status not in TICKET_STATUSES:
         raise Refusal("ticket.bad_status", value=status[:20])
     found = await records.visible_tickets(tenant, None, None if status == "all" else status)
-    return _ok({"tickets": [_ticket_json(ticket, case) for ticket, case in found]})
+    return ok({"tickets": [_ticket_json(ticket, case) for ticket, case in found]})
 
 
 async def get_ticket(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     ticket, case = await records.find_ticket(tenant, request.match_info["number"], None)
-    return _ok(_ticket_json(ticket, case))
+    return ok(_ticket_json(ticket, case))
 
 
 async def set_ticket_status(request: web.Request) -> web.Response:
@@ -270,7 +266,7 @@ async def set_ticket_status(request: web.Request) -> web.Response:
     status = str(field(await body(request), "status"))
     ticket, case = await records.find_ticket(tenant, request.match_info["number"], None)
     await records.set_ticket_status(ctx, ticket, status)
-    return _ok(_ticket_json(ticket, case))
+    return ok(_ticket_json(ticket, case))
 
 
 # The history
@@ -282,7 +278,7 @@ async def search_cases(request: web.Request) -> web.Response:
     settings = await _viewer(tenant, query)
     filters = await history.parse_filters(tenant, query)
     rows = await history.search(tenant, filters, settings)
-    return _ok({"cases": [_case_json(row, settings) for row in rows]})
+    return ok({"cases": [_case_json(row, settings) for row in rows]})
 
 
 async def export_cases(request: web.Request) -> web.Response:
@@ -297,19 +293,14 @@ async def export_cases(request: web.Request) -> web.Response:
     rows = await history.search(tenant, filters, settings)
     data = history.render(tenant, rows, settings, kind)
     name = history.file_name(tenant, ctx.clock.now_ms(), kind)
-    return web.Response(
-        body=data,
-        content_type=history.MIME[kind],
-        charset="utf-8" if kind == "csv" else None,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return attachment(data, name, history.MIME[kind], "utf-8" if kind == "csv" else None)
 
 
 async def summary(request: web.Request) -> web.Response:
     ctx = context(request)
     tenant = await tenant_of(request)
     month = request.query.get("month") or history.previous_month(tenant, ctx.clock.now_ms())
-    return _ok(await history.summary(tenant, month))
+    return ok(await history.summary(tenant, month))
 
 
 def add_routes(app: web.Application) -> None:

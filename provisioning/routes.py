@@ -16,7 +16,7 @@ from appservice.services.errors import Refusal
 from appservice.services.validate import parse_date
 
 from . import board, records, sessions
-from .api import body, context, field, require_platform, tenant_of
+from .api import body, context, field, ok, require_platform, tenant_of
 
 
 async def _tenant_json(tenant: Tenant) -> dict[str, Any]:
@@ -43,10 +43,6 @@ def _client_json(client: Client) -> dict[str, Any]:
     return {"nickname": client.nickname, "user_id": client.user_id}
 
 
-def _ok(data: dict[str, Any] | None = None, status: int = 200) -> web.Response:
-    return web.json_response(data or {}, status=status)
-
-
 # Platform operations
 
 
@@ -60,16 +56,16 @@ async def create_tenant(request: web.Request) -> web.Response:
         field(data, "language"),
         field(data, "name"),
     )
-    return _ok(await _tenant_json(tenant), status=201)
+    return ok(await _tenant_json(tenant), status=201)
 
 
 async def list_tenants(request: web.Request) -> web.Response:
     require_platform(request)
-    return _ok({"tenants": [await _tenant_json(t) for t in await tenants.list_tenants()]})
+    return ok({"tenants": [await _tenant_json(t) for t in await tenants.list_tenants()]})
 
 
 async def get_tenant(request: web.Request) -> web.Response:
-    return _ok(await _tenant_json(await tenant_of(request)))
+    return ok(await _tenant_json(await tenant_of(request)))
 
 
 async def add_admin(request: web.Request) -> web.Response:
@@ -77,26 +73,26 @@ async def add_admin(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     user_id = field(await body(request), "user_id")
     await tenants.add_admin(context(request), tenant, user_id)
-    return _ok({"user_id": user_id}, status=201)
+    return ok({"user_id": user_id}, status=201)
 
 
 async def remove_admin(request: web.Request) -> web.Response:
     require_platform(request)
     tenant = await tenant_of(request)
     await tenants.remove_admin(context(request), tenant, UserID(request.match_info["user_id"]))
-    return _ok()
+    return ok()
 
 
 async def suspend(request: web.Request) -> web.Response:
     require_platform(request)
     await tenants.suspend(context(request), await tenant_of(request))
-    return _ok({"suspended": True})
+    return ok({"suspended": True})
 
 
 async def resume(request: web.Request) -> web.Response:
     require_platform(request)
     await tenants.resume(context(request), await tenant_of(request))
-    return _ok({"suspended": False})
+    return ok({"suspended": False})
 
 
 async def set_trial(request: web.Request) -> web.Response:
@@ -106,7 +102,7 @@ async def set_trial(request: web.Request) -> web.Response:
     if "last_day" not in data:
         raise Refusal("bad.field", errcode="M_BAD_JSON", field="last_day")
     ends_at = await tenants.set_trial(context(request), tenant, data["last_day"])
-    return _ok({"trial_ends_at": ends_at})
+    return ok({"trial_ends_at": ends_at})
 
 
 async def set_seats(request: web.Request) -> web.Response:
@@ -116,7 +112,7 @@ async def set_seats(request: web.Request) -> web.Response:
     if "limit" not in data:
         raise Refusal("bad.field", errcode="M_BAD_JSON", field="limit")
     await tenants.set_seats(tenant, data["limit"])
-    return _ok({"seat_limit": tenant.seat_limit})
+    return ok({"seat_limit": tenant.seat_limit})
 
 
 async def issue_token(request: web.Request) -> web.Response:
@@ -125,14 +121,14 @@ async def issue_token(request: web.Request) -> web.Response:
     issued = await tenants.issue_token(
         context(request), tenant, field(await body(request), "label")
     )
-    return _ok({"id": issued.id, "token": issued.token}, status=201)
+    return ok({"id": issued.id, "token": issued.token}, status=201)
 
 
 async def list_tokens(request: web.Request) -> web.Response:
     require_platform(request)
     tenant = await tenant_of(request)
     active = await ApiToken.active(tenant.id)
-    return _ok(
+    return ok(
         {"tokens": [{"id": t.id, "label": t.label, "created_at": t.created_at} for t in active]}
     )
 
@@ -141,7 +137,7 @@ async def revoke_token(request: web.Request) -> web.Response:
     require_platform(request)
     tenant = await tenant_of(request)
     await tenants.revoke_token(context(request), tenant, request.match_info["token_id"])
-    return _ok()
+    return ok()
 
 
 async def maintenance(request: web.Request) -> web.Response:
@@ -150,7 +146,7 @@ async def maintenance(request: web.Request) -> web.Response:
     window, rooms = await tenants.announce_maintenance(
         context(request), field(data, "starts_at"), field(data, "ends_at"), field(data, "message")
     )
-    return _ok(
+    return ok(
         {"starts_at": window.starts_at, "ends_at": window.ends_at, "notified_rooms": rooms},
         status=201,
     )
@@ -178,7 +174,7 @@ async def advance_clock(request: web.Request) -> web.Response:
         raise Refusal("bad.number", what="advance_seconds", value=str(seconds)[:20])
     ctx.clock.advance(seconds)
     await ctx.scheduler.run_due()
-    return _ok({"now": ctx.clock.now_ms()})
+    return ok({"now": ctx.clock.now_ms()})
 
 
 # Tenant admin operations (platform token or the tenant's own token)
@@ -186,7 +182,7 @@ async def advance_clock(request: web.Request) -> web.Response:
 
 async def list_clients(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
-    return _ok({"clients": [_client_json(c) for c in await clients.list_clients(tenant)]})
+    return ok({"clients": [_client_json(c) for c in await clients.list_clients(tenant)]})
 
 
 async def add_client(request: web.Request) -> web.Response:
@@ -195,7 +191,7 @@ async def add_client(request: web.Request) -> web.Response:
     account = await clients.add_client(
         context(request), tenant, field(data, "nickname"), data.get("group")
     )
-    return _ok(
+    return ok(
         {
             **_client_json(account.client),
             "password": account.password,
@@ -210,13 +206,13 @@ async def reset_password(request: web.Request) -> web.Response:
     client, password = await clients.reset_password(
         context(request), tenant, request.match_info["client"]
     )
-    return _ok({**_client_json(client), "password": password})
+    return ok({**_client_json(client), "password": password})
 
 
 async def remove_client(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     await clients.remove_client(context(request), tenant, request.match_info["client"])
-    return _ok()
+    return ok()
 
 
 async def issue_vouchers(request: web.Request) -> web.Response:
@@ -224,7 +220,7 @@ async def issue_vouchers(request: web.Request) -> web.Response:
     ctx = context(request)
     issued = await clients.issue_vouchers(ctx, tenant, field(await body(request), "count"))
     files = await clients.deliver_voucher_files(ctx, tenant, issued)
-    return _ok(
+    return ok(
         {
             "homeserver": ctx.config["homeserver.address"],
             "vouchers": [{"user_id": a.client.user_id, "password": a.password} for a in issued],
@@ -236,26 +232,26 @@ async def issue_vouchers(request: web.Request) -> web.Response:
 
 async def list_operators(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
-    return _ok({"operators": await tenant.members(OPERATOR), "seat_limit": tenant.seat_limit})
+    return ok({"operators": await tenant.members(OPERATOR), "seat_limit": tenant.seat_limit})
 
 
 async def add_operator(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     user_id = field(await body(request), "user_id")
     await tenants.add_operator(context(request), tenant, user_id)
-    return _ok({"user_id": user_id}, status=201)
+    return ok({"user_id": user_id}, status=201)
 
 
 async def remove_operator(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     await tenants.remove_operator(context(request), tenant, UserID(request.match_info["user_id"]))
-    return _ok()
+    return ok()
 
 
 async def list_groups(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     found = await clients.list_groups(tenant)
-    return _ok(
+    return ok(
         {
             "groups": [
                 {"name": g.name, "members": [m.nickname or m.user_id for m in members]}
@@ -270,7 +266,7 @@ async def create_group(request: web.Request) -> web.Response:
     group = await clients.create_group(
         context(request), tenant, field(await body(request), "name")
     )
-    return _ok({"name": group.name}, status=201)
+    return ok({"name": group.name}, status=201)
 
 
 async def rename_group(request: web.Request) -> web.Response:
@@ -278,20 +274,20 @@ async def rename_group(request: web.Request) -> web.Response:
     group = await clients.rename_group(
         context(request), tenant, request.match_info["group"], field(await body(request), "name")
     )
-    return _ok({"name": group.name})
+    return ok({"name": group.name})
 
 
 async def delete_group(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     await clients.delete_group(context(request), tenant, request.match_info["group"])
-    return _ok()
+    return ok()
 
 
 async def add_group_member(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     client = field(await body(request), "client")
     await clients.add_member(context(request), tenant, request.match_info["group"], client)
-    return _ok(status=201)
+    return ok(status=201)
 
 
 async def remove_group_member(request: web.Request) -> web.Response:
@@ -299,7 +295,7 @@ async def remove_group_member(request: web.Request) -> web.Response:
     await clients.remove_member(
         context(request), tenant, request.match_info["group"], request.match_info["client"]
     )
-    return _ok()
+    return ok()
 
 
 async def broadcast(request: web.Request) -> web.Response:
@@ -308,7 +304,7 @@ async def broadcast(request: web.Request) -> web.Response:
     count = await clients.broadcast(
         context(request), tenant, field(data, "text"), group=data.get("group")
     )
-    return _ok({"sent_to": count})
+    return ok({"sent_to": count})
 
 
 # Routing and hours (platform token or the tenant's own token)
@@ -326,7 +322,7 @@ def _hours_json(ctx: Context, tenant: Tenant) -> dict[str, Any]:
 
 async def get_hours(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
-    return _ok(_hours_json(context(request), tenant))
+    return ok(_hours_json(context(request), tenant))
 
 
 async def set_hours(request: web.Request) -> web.Response:
@@ -354,7 +350,7 @@ async def set_hours(request: web.Request) -> web.Response:
     if closed is not None:
         tenant.closed_dates = sorted({parse_date(day).isoformat() for day in closed})
         await tenant.save()
-    return _ok(_hours_json(context(request), tenant))
+    return ok(_hours_json(context(request), tenant))
 
 
 async def set_routing(request: web.Request) -> web.Response:
@@ -362,17 +358,17 @@ async def set_routing(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     data = await body(request)
     await routing.set_mode(tenant, str(field(data, "mode")), data.get("limit"))
-    return _ok({"mode": tenant.assign_mode, "limit": tenant.max_open})
+    return ok({"mode": tenant.assign_mode, "limit": tenant.max_open})
 
 
 async def halt(request: web.Request) -> web.Response:
     await routing.halt(context(request), await tenant_of(request))
-    return _ok({"halted": True})
+    return ok({"halted": True})
 
 
 async def unhalt(request: web.Request) -> web.Response:
     await routing.unhalt(context(request), await tenant_of(request))
-    return _ok({"halted": False})
+    return ok({"halted": False})
 
 
 def add_routes(app: web.Application) -> None:

@@ -22,7 +22,7 @@ from appservice.db.sessions import CANCELLED, DONE, NO_SHOW
 from appservice.services import sessions, validate
 from appservice.services.errors import Refusal
 
-from .api import body, context, field, json_error, tenant_of
+from .api import attachment, body, context, field, json_error, ok, tenant_of
 
 # The statuses a session can be given here: the first two record how it went, the last
 # cancels it (before its start).
@@ -30,10 +30,6 @@ STATUSES = (DONE, NO_SHOW, CANCELLED)
 FORMATS = ("json", "csv")
 SLOT_OPTIONS = ("minutes", "capacity", "repeat", "until", "count")
 SERIES = {"true": True, "1": True, "false": False, "0": False}
-
-
-def _ok(data: dict[str, Any] | None = None, status: int = 200) -> web.Response:
-    return web.json_response(data or {}, status=status)
 
 
 def _iso(tenant: Tenant, ms: int) -> str:
@@ -77,14 +73,14 @@ def _range(tenant: Tenant, now_ms: int, query: dict[str, str]) -> tuple[int, int
 
 async def get_settings(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
-    return _ok(sessions.settings_of(tenant))
+    return ok(sessions.settings_of(tenant))
 
 
 async def change_settings(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     changes = await body(request)
     tenant = await sessions.change_settings(tenant, changes)
-    return _ok(sessions.settings_of(tenant))
+    return ok(sessions.settings_of(tenant))
 
 
 # Slots
@@ -97,7 +93,7 @@ async def list_slots(request: web.Request) -> web.Response:
     operator = _operator(query)
     start, end = _range(tenant, ctx.clock.now_ms(), query)
     found = await Slot.between(tenant.id, start, end, operator)
-    return _ok({"slots": [_slot_json(tenant, slot) for slot in found]})
+    return ok({"slots": [_slot_json(tenant, slot) for slot in found]})
 
 
 async def add_slots(request: web.Request) -> web.Response:
@@ -109,7 +105,7 @@ async def add_slots(request: web.Request) -> web.Response:
     options = {key: str(data[key]) for key in SLOT_OPTIONS if data.get(key) is not None}
     wanted = sessions.slot_request(tenant, field(data, "date"), field(data, "time"), options)
     made = await sessions.add_slots(ctx, tenant, operator, wanted)
-    return _ok({"slots": [_slot_json(tenant, slot) for slot in made]}, status=201)
+    return ok({"slots": [_slot_json(tenant, slot) for slot in made]}, status=201)
 
 
 async def remove_slot(request: web.Request) -> web.Response:
@@ -121,7 +117,7 @@ async def remove_slot(request: web.Request) -> web.Response:
     removed, cancelled = await sessions.remove_slot(
         ctx, tenant, request.match_info["number"], ctx.az.bot_mxid, True, SERIES[series]
     )
-    return _ok({"removed": [slot.number for slot in removed], "cancelled": cancelled})
+    return ok({"removed": [slot.number for slot in removed], "cancelled": cancelled})
 
 
 # Bookings
@@ -138,16 +134,10 @@ async def list_bookings(request: web.Request) -> web.Response:
     start, end = _range(tenant, ctx.clock.now_ms(), query)
     found = await Booking.between(tenant.id, start, end, operator)
     if kind == "json":
-        return _ok({"bookings": [_booking_json(tenant, booking) for booking in found]})
+        return ok({"bookings": [_booking_json(tenant, booking) for booking in found]})
     first = datetime.fromtimestamp(start / 1000, tz=sessions.tz(tenant)).date()
-    return web.Response(
-        body=sessions.bookings_csv(tenant, found),
-        content_type="text/csv",
-        charset="utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="bookings-{tenant.slug}-{first}.csv"'
-        },
-    )
+    name = f"bookings-{tenant.slug}-{first}.csv"
+    return attachment(sessions.bookings_csv(tenant, found), name, "text/csv", "utf-8")
 
 
 async def set_booking_status(request: web.Request) -> web.Response:
@@ -161,7 +151,7 @@ async def set_booking_status(request: web.Request) -> web.Response:
         await sessions.operator_cancel(ctx, tenant, booking, ctx.az.bot_mxid, True)
     else:
         await sessions.mark(ctx, tenant, booking, status, ctx.az.bot_mxid, True)
-    return _ok(_booking_json(tenant, booking))
+    return ok(_booking_json(tenant, booking))
 
 
 # Calendars
@@ -172,7 +162,7 @@ async def new_calendar_token(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     operator = validate.user_id(request.match_info["user_id"])
     token = await sessions.new_feed_token(tenant, operator)
-    return _ok({"url": sessions.feed_url(ctx, token), "token": token}, status=201)
+    return ok({"url": sessions.feed_url(ctx, token), "token": token}, status=201)
 
 
 async def calendar_feed(request: web.Request) -> web.Response:
