@@ -89,28 +89,33 @@ class Timer:
                 await timer.finish(now)
 
     @classmethod
-    async def pending(cls, kind: str | None = None) -> list[Timer]:
-        rows = await cls.db.fetch(
-            "SELECT id, kind, due_at, payload FROM timer WHERE done_at IS NULL ORDER BY due_at"
-        )
+    def _of(cls, rows: list[Any]) -> list[Timer]:
         return [
             cls(id=r["id"], kind=r["kind"], due_at=r["due_at"], payload=json.loads(r["payload"]))
             for r in rows
-            if kind is None or r["kind"] == kind
         ]
+
+    @classmethod
+    async def pending(cls, kind: str) -> list[Timer]:
+        """The pending timers of one kind, the earliest first."""
+        return cls._of(
+            await cls.db.fetch(
+                "SELECT id, kind, due_at, payload FROM timer "
+                "WHERE done_at IS NULL AND kind=$1 ORDER BY due_at",
+                kind,
+            )
+        )
 
     @classmethod
     async def due(cls, now: int, limit: int = 100) -> list[Timer]:
         """Pending timers due by ``now``, the earliest first."""
-        rows = await cls.db.fetch(
-            "SELECT id, kind, due_at, payload FROM timer WHERE done_at IS NULL AND due_at <= $1 "
-            f"ORDER BY due_at LIMIT {int(limit)}",
-            now,
+        return cls._of(
+            await cls.db.fetch(
+                "SELECT id, kind, due_at, payload FROM timer WHERE done_at IS NULL "
+                f"AND due_at <= $1 ORDER BY due_at LIMIT {int(limit)}",
+                now,
+            )
         )
-        return [
-            cls(id=r["id"], kind=r["kind"], due_at=r["due_at"], payload=json.loads(r["payload"]))
-            for r in rows
-        ]
 
     @classmethod
     async def next_due(cls) -> int | None:
