@@ -182,50 +182,91 @@ async def _database(stack: Stack) -> Database:
     return db
 
 
-async def test_series_in_the_tenants_zone_across_a_daylight_saving_change(
+async def _series(stack: Stack, slug: str) -> dict[str, list[tuple[int, int]]]:
+    """The tenant's slots still offered, by series, in time order."""
+    db = await _database(stack)
+    try:
+        tenant_id = await db.fetchval("SELECT id FROM tenant WHERE slug=$1", slug)
+        rows = await db.fetch(
+            "SELECT series, starts_at, ends_at FROM slot WHERE tenant_id=$1 "
+            "AND removed_at IS NULL ORDER BY starts_at",
+            tenant_id,
+        )
+    finally:
+        await db.stop()
+    found: dict[str, list[tuple[int, int]]] = {}
+    for row in rows:
+        found.setdefault(row["series"], []).append((row["starts_at"], row["ends_at"]))
+    return found
+
+
+def _local(times: list[tuple[int, int]], zone: ZoneInfo) -> list[datetime]:
+    return [datetime.fromtimestamp(start / 1000, tz=zone) for start, _ in times]
+
+
+async def test_series_over_three_months_in_tokyo_and_across_daylight_saving_in_berlin(
     stack: Stack, users: OpenUser
 ) -> None:
     clinic = await _clinic(stack, users, "Europe/Berlin", operators=1)
+    operator, staff = clinic.operators[0], clinic.tenant.staff_room
     now = await clinic.now()
-    # The next change of the Berlin offset after tomorrow: a weekly series across it.
+    # The next change of the Berlin offset after tomorrow: series across it, over 3 months.
     day = _local_day(now, 1, BERLIN)
     noon = datetime.combine(day, time(12), tzinfo=BERLIN)
     while (noon + timedelta(days=1)).utcoffset() == noon.utcoffset():
         noon += timedelta(days=1)
     first = max(day, noon.date() - timedelta(weeks=3))
-    numbers = await _add_slot(
-        clinic, clinic.operators[0], f"{first} 10:00 repeat=weekly count=8 minutes=45"
-    )
-    assert len(numbers) == 8
-    weeks = (first - day).days // 7 + 10
-    listing = await command(clinic.operators[0], clinic.tenant.staff_room, f"!slots {weeks}")
-    for n in numbers:
+    weekly = await _add_slot(clinic, operator, f"{first} 10:00 repeat=weekly count=14 minutes=45")
+    assert len(weekly) == 14
+    until = first + timedelta(weeks=13)
+    biweekly = await _add_slot(clinic, operator, f"{first} 14:00 repeat=biweekly until={until}")
+    assert len(biweekly) == 7
+    weeks = (first - day).days // 7 + 16
+    listing = await command(operator, staff, f"!slots {weeks}")
+    for n in weekly:
         line = next(x for x in listing.splitlines() if x.startswith(f"#{n} "))
         assert "10:00–10:45" in line and "series" in line, line
-    db = await _database(stack)
-    try:
-        tenant_id = await db.fetchval("SELECT id FROM tenant WHERE slug=$1", clinic.tenant.slug)
-        rows = await db.fetch(
-            "SELECT starts_at, ends_at FROM slot WHERE tenant_id=$1 ORDER BY starts_at", tenant_id
-        )
-    finally:
-        await db.stop()
-    starts = [datetime.fromtimestamp(r["starts_at"] / 1000, tz=BERLIN) for r in rows]
-    assert [s.date() for s in starts] == [first + timedelta(weeks=n) for n in range(8)]
+    every_other, every = sorted((await _series(stack, clinic.tenant.slug)).values(), key=len)
+    starts = _local(every, BERLIN)
+    assert [s.date() for s in starts] == [first + timedelta(weeks=n) for n in range(14)]
     assert {s.time() for s in starts} == {time(10, 0)}
     assert len({s.utcoffset() for s in starts}) == 2  # both sides of the change
-    assert {(r["ends_at"] - r["starts_at"]) // MINUTE for r in rows} == {45}
+    assert {(end - start) // MINUTE for start, end in every} == {45}
+    starts = _local(every_other, BERLIN)
+    assert [s.date() for s in starts] == [first + timedelta(weeks=2 * n) for n in range(7)]
+    assert {s.time() for s in starts} == {time(14, 0)}
+    assert len({s.utcoffset() for s in starts}) == 2
+    assert {(end - start) // MINUTE for start, end in every_other} == {50}  # the default
     # One occurrence goes alone; "series" takes every occurrence still to come.
-    staff = clinic.tenant.staff_room
-    assert await command(clinic.operators[0], staff, f"!slot-remove {numbers[2]}") == (
+    assert await command(operator, staff, f"!slot-remove {weekly[2]}") == (
         "Removed 1 slot(s); 0 booking(s) cancelled."
     )
-    assert await command(clinic.operators[0], staff, f"!slot-remove {numbers[5]} series") == (
+    assert await command(operator, staff, f"!slot-remove {weekly[5]} series") == (
+        "Removed 13 slot(s); 0 booking(s) cancelled."
+    )
+    assert await command(operator, staff, f"!slot-remove {biweekly[0]} series") == (
         "Removed 7 slot(s); 0 booking(s) cancelled."
     )
-    assert await command(clinic.operators[0], staff, f"!slots {weeks}") == (
+    assert await command(operator, staff, f"!slots {weeks}") == (
         "No slots in this period. Add some with !slot-add."
     )
+    # In Tokyo (no daylight saving), both kinds of series over the same three months.
+    await clinic.tenant.command("!set-timezone Asia/Tokyo")
+    start = _local_day(now, 1)
+    await _add_slot(
+        clinic, operator, f"{start} 10:00 repeat=weekly until={start + timedelta(weeks=13)}"
+    )
+    await _add_slot(clinic, operator, f"{start} 16:30 repeat=biweekly count=7")
+    every_other, every = sorted((await _series(stack, clinic.tenant.slug)).values(), key=len)
+    assert [s.date() for s in _local(every, TOKYO)] == [
+        start + timedelta(weeks=n) for n in range(14)
+    ]
+    assert {s.time() for s in _local(every, TOKYO)} == {time(10, 0)}
+    assert {datetime.fromtimestamp(a / 1000, tz=ZoneInfo("UTC")).hour for a, _ in every} == {1}
+    assert [s.date() for s in _local(every_other, TOKYO)] == [
+        start + timedelta(weeks=2 * n) for n in range(7)
+    ]
+    assert {s.time() for s in _local(every_other, TOKYO)} == {time(16, 30)}
 
 
 async def test_two_clients_book_the_last_place_at_once(stack: Stack, users: OpenUser) -> None:
