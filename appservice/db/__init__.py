@@ -5,6 +5,7 @@ from .bot_room import BotRoom
 from .case import Case, EventMap
 from .client import Client, Group
 from .inbox import Inbox
+from .letters import LetterOperator, Package, PackageType, Statement
 from .misc import ApiToken, NoticeSent, Timer
 from .records import CaseNote, Category, ClientRecord, OperatorSettings, Template, Ticket
 from .sessions import Booking, CalendarToken, Slot
@@ -38,6 +39,10 @@ def init(db: Database) -> None:
         Slot,
         Booking,
         CalendarToken,
+        PackageType,
+        Package,
+        LetterOperator,
+        Statement,
     ):
         table.db = db
 
@@ -57,13 +62,17 @@ __all__ = [
     "EventMap",
     "Group",
     "Inbox",
+    "LetterOperator",
     "NoticeSent",
     "OperatorSettings",
     "OperatorState",
+    "Package",
+    "PackageType",
     "Persona",
     "Post",
     "Shown",
     "Slot",
+    "Statement",
     "Template",
     "Tenant",
     "Ticket",

@@ -14,7 +14,8 @@ _COLUMNS = (
     "admin_room, staff_room, created_at, greeting, queue_preview, personal_personas, "
     "assign_mode, max_open, timezone, hours, closed_dates, texts, halted_at, intake, board, "
     "board_room, board_max_chars, board_daily_topics, session_minutes, session_cutoff_hours, "
-    "session_reminders, video_lead_minutes, video_url"
+    "session_reminders, video_lead_minutes, video_url, country, currency, session_price, "
+    "package_month"
 )
 
 
@@ -54,6 +55,10 @@ class Tenant:
     session_reminders: list[int] = Factory(lambda: [1440, 15])  # minutes before the start
     video_lead_minutes: int = 5
     video_url: str = "https://meet.jit.si/{room}"
+    country: str = "JP"
+    currency: str = "JPY"
+    session_price: int = 0
+    package_month: str = "started"
 
     @classmethod
     def _from_row(cls, row: Any) -> Tenant | None:
@@ -132,7 +137,8 @@ class Tenant:
             "closed_dates=$16, texts=$17, halted_at=$18, intake=$19, board=$20, board_room=$21, "
             "board_max_chars=$22, board_daily_topics=$23, session_minutes=$24, "
             "session_cutoff_hours=$25, session_reminders=$26, video_lead_minutes=$27, "
-            "video_url=$28 WHERE id=$1",
+            "video_url=$28, country=$29, currency=$30, session_price=$31, package_month=$32 "
+            "WHERE id=$1",
             self.id,
             self.name,
             self.suspended_at,
@@ -161,6 +167,10 @@ class Tenant:
             json.dumps(self.session_reminders),
             self.video_lead_minutes,
             self.video_url,
+            self.country,
+            self.currency,
+            self.session_price,
+            self.package_month,
         )
 
     async def delete(self) -> None:

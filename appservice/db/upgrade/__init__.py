@@ -3,7 +3,7 @@ from mautrix.util.async_db import UpgradeTable
 upgrade_table = UpgradeTable(version_table_name="soudan_version", database_name="soudan")
 
 # Each migration registers itself when imported.
-from . import (  # noqa: E402,F401  # noqa: E402,F401
+from . import (  # noqa: E402,F401
     v01_initial,
     v02_tenants,
     v03_cases,
@@ -12,4 +12,5 @@ from . import (  # noqa: E402,F401  # noqa: E402,F401
     v06_records,
     v07_board,
     v08_sessions,
+    v09_letters,
 )

@@ -1,0 +1,470 @@
+"""Letter counseling: package types, the packages granted to clients, their numbered replies,
+counselors' days off, and monthly statements."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from attr import Factory, dataclass
+from mautrix.types import EventID, UserID
+from mautrix.util.async_db import Connection, Database
+
+# A package waits for payment (pending), runs (active), has had its last reply (done: the
+# client is asked whether to continue), or is over (ended) or was called off (cancelled).
+PENDING, ACTIVE, DONE, ENDED, CANCELLED = "pending", "active", "done", "ended", "cancelled"
+PACKAGE_STATUSES = (PENDING, ACTIVE, DONE, ENDED, CANCELLED)
+# The packages that put a client's case in letter mode.
+LETTER_MODE = (PENDING, ACTIVE, DONE)
+
+TYPE_COLUMNS = "id, tenant_id, name, replies, deadline_days, char_limit, price, created_at"
+PACKAGE_COLUMNS = (
+    "id, tenant_id, number, client_id, client_alias, operator_id, type_name, replies, "
+    "deadline_days, char_limit, price, status, sent, granted_at, started_at, completed_at, "
+    "letter_at, due_at, continue_poll, previous_id"
+)
+
+
+@dataclass
+class PackageType:
+    db: ClassVar[Database]
+
+    id: int
+    tenant_id: int
+    name: str
+    replies: int
+    deadline_days: int
+    char_limit: int
+    price: int
+    created_at: int
+
+    @classmethod
+    async def all(cls, tenant_id: int) -> list[PackageType]:
+        rows = await cls.db.fetch(
+            f"SELECT {TYPE_COLUMNS} FROM package_type WHERE tenant_id=$1 ORDER BY name", tenant_id
+        )
+        return [cls(**dict(row)) for row in rows]
+
+    @classmethod
+    async def by_name(cls, tenant_id: int, name: str) -> PackageType | None:
+        row = await cls.db.fetchrow(
+            f"SELECT {TYPE_COLUMNS} FROM package_type WHERE tenant_id=$1 AND name=$2",
+            tenant_id,
+            name,
+        )
+        return cls(**dict(row)) if row else None
+
+    @classmethod
+    async def put(
+        cls,
+        tenant_id: int,
+        name: str,
+        replies: int,
+        deadline_days: int,
+        char_limit: int,
+        price: int,
+        now: int,
+    ) -> PackageType:
+        """Add the type, or change the one of that name."""
+        await cls.db.execute(
+            "INSERT INTO package_type (tenant_id, name, replies, deadline_days, char_limit, "
+            "price, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+            "ON CONFLICT (tenant_id, name) DO UPDATE SET replies=$3, deadline_days=$4, "
+            "char_limit=$5, price=$6",
+            tenant_id,
+            name,
+            replies,
+            deadline_days,
+            char_limit,
+            price,
+            now,
+        )
+        found = await cls.by_name(tenant_id, name)
+        assert found is not None
+        return found
+
+    async def delete(self) -> None:
+        await self.db.execute("DELETE FROM package_type WHERE id=$1", self.id)
+
+
+@dataclass
+class Package:
+    db: ClassVar[Database]
+
+    id: int
+    tenant_id: int
+    number: int
+    client_id: int | None
+    client_alias: str
+    operator_id: UserID | None
+    type_name: str
+    replies: int
+    deadline_days: int
+    char_limit: int
+    price: int
+    status: str
+    sent: int
+    granted_at: int
+    started_at: int | None
+    completed_at: int | None
+    letter_at: int | None
+    due_at: int | None
+    continue_poll: EventID | None
+    previous_id: int | None
+
+    @classmethod
+    def _from_row(cls, row: Any) -> Package | None:
+        return cls(**dict(row)) if row else None
+
+    @classmethod
+    async def grant(
+        cls,
+        tenant_id: int,
+        client_id: int,
+        client_alias: str,
+        operator: UserID | None,
+        kind: PackageType | Package,
+        status: str,
+        now: int,
+        previous_id: int | None = None,
+    ) -> Package:
+        conn: Connection
+        async with cls.db.acquire() as conn, conn.transaction():
+            number = await conn.fetchval(
+                "UPDATE tenant SET next_package=next_package+1 WHERE id=$1 "
+                "RETURNING next_package-1",
+                tenant_id,
+            )
+            row = await conn.fetchrow(
+                "INSERT INTO package (tenant_id, number, client_id, client_alias, operator_id, "
+                "type_name, replies, deadline_days, char_limit, price, status, granted_at, "
+                "started_at, previous_id) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+                f"RETURNING {PACKAGE_COLUMNS}",
+                tenant_id,
+                number,
+                client_id,
+                client_alias,
+                operator,
+                kind.name if isinstance(kind, PackageType) else kind.type_name,
+                kind.replies,
+                kind.deadline_days,
+                kind.char_limit,
+                kind.price,
+                status,
+                now,
+                now if status == ACTIVE else None,
+                previous_id,
+            )
+        package = cls._from_row(row)
+        assert package is not None
+        return package
+
+    @classmethod
+    async def get(cls, package_id: int) -> Package | None:
+        return cls._from_row(
+            await cls.db.fetchrow(f"SELECT {PACKAGE_COLUMNS} FROM package WHERE id=$1", package_id)
+        )
+
+    @classmethod
+    async def by_number(cls, tenant_id: int, number: int) -> Package | None:
+        return cls._from_row(
+            await cls.db.fetchrow(
+                f"SELECT {PACKAGE_COLUMNS} FROM package WHERE tenant_id=$1 AND number=$2",
+                tenant_id,
+                number,
+            )
+        )
+
+    @classmethod
+    async def current_for(cls, client_id: int) -> Package | None:
+        """The client's latest package, if it still puts their case in letter mode."""
+        package = cls._from_row(
+            await cls.db.fetchrow(
+                f"SELECT {PACKAGE_COLUMNS} FROM package WHERE client_id=$1 "
+                "AND status <> 'cancelled' ORDER BY id DESC LIMIT 1",
+                client_id,
+            )
+        )
+        return package if package and package.status in LETTER_MODE else None
+
+    @classmethod
+    async def of_tenant(
+        cls, tenant_id: int, status: str | None = None, operator: UserID | None = None
+    ) -> list[Package]:
+        where, params = "tenant_id=$1", [tenant_id]
+        if status is not None:
+            params.append(status)
+            where += f" AND status=${len(params)}"
+        if operator is not None:
+            params.append(operator)
+            where += f" AND operator_id=${len(params)}"
+        rows = await cls.db.fetch(
+            f"SELECT {PACKAGE_COLUMNS} FROM package WHERE {where} ORDER BY number", *params
+        )
+        return [cls(**dict(row)) for row in rows]
+
+    @classmethod
+    async def in_month(cls, tenant_id: int, column: str, start: int, end: int) -> list[Package]:
+        """Packages whose ``column`` (started_at or completed_at) falls in [start, end)."""
+        assert column in ("started_at", "completed_at")
+        rows = await cls.db.fetch(
+            f"SELECT {PACKAGE_COLUMNS} FROM package WHERE tenant_id=$1 AND operator_id IS NOT "
+            f"NULL AND {column} >= $2 AND {column} < $3 ORDER BY {column}, number",
+            tenant_id,
+            start,
+            end,
+        )
+        return [cls(**dict(row)) for row in rows]
+
+    async def save(self) -> None:
+        await self.db.execute(
+            "UPDATE package SET operator_id=$2, status=$3, sent=$4, started_at=$5, "
+            "completed_at=$6, letter_at=$7, due_at=$8, continue_poll=$9 WHERE id=$1",
+            self.id,
+            self.operator_id,
+            self.status,
+            self.sent,
+            self.started_at,
+            self.completed_at,
+            self.letter_at,
+            self.due_at,
+            self.continue_poll,
+        )
+
+    async def change_status(self, expected: str, status: str, now: int) -> bool:
+        """Move from ``expected`` to ``status`` only if nobody moved it first."""
+        started = "started_at=$4," if status == ACTIVE else ""
+        moved = await self.db.fetchval(
+            f"UPDATE package SET {started} status=$3 WHERE id=$1 AND status=$2 RETURNING id",
+            self.id,
+            expected,
+            status,
+            *([now] if status == ACTIVE else []),
+        )
+        if moved is None:
+            return False
+        self.status = status
+        if status == ACTIVE:
+            self.started_at = now
+        return True
+
+    async def number_reply(self, source_event: EventID, now: int) -> int | None:
+        """The number of the operator's reply ``source_event``: the one it already has, or the
+        next one. None when every reply of the package is used."""
+        conn: Connection
+        async with self.db.acquire() as conn, conn.transaction():
+            known = await conn.fetchval(
+                "SELECT n FROM package_reply WHERE source_event=$1", source_event
+            )
+            if known is not None:
+                return int(known)
+            sent = await conn.fetchval(
+                "UPDATE package SET sent=sent+1 WHERE id=$1 AND status='active' "
+                "AND sent < replies RETURNING sent",
+                self.id,
+            )
+            if sent is None:
+                return None
+            await conn.execute(
+                "INSERT INTO package_reply (package_id, n, source_event, sent_at) "
+                "VALUES ($1, $2, $3, $4)",
+                self.id,
+                sent,
+                source_event,
+                now,
+            )
+        self.sent = int(sent)
+        return self.sent
+
+    @classmethod
+    async def reply_number(cls, source_event: EventID) -> tuple[int, int] | None:
+        """(n, N) of a numbered reply, for its edits."""
+        row = await cls.db.fetchrow(
+            "SELECT r.n, p.replies FROM package_reply r JOIN package p ON p.id=r.package_id "
+            "WHERE r.source_event=$1",
+            source_event,
+        )
+        return (int(row["n"]), int(row["replies"])) if row else None
+
+
+@dataclass
+class LetterOperator:
+    """Whether an operator takes letter packages, and the days they do not work."""
+
+    db: ClassVar[Database]
+
+    tenant_id: int
+    user_id: UserID
+    accepts: bool = False
+    weekly_off: list[int] = Factory(lambda: [5, 6])  # Monday is 0
+    days_off: list[str] = Factory(list)  # ISO dates
+
+    @classmethod
+    async def get(cls, tenant_id: int, user_id: UserID) -> LetterOperator:
+        row = await cls.db.fetchrow(
+            "SELECT accepts, weekly_off, days_off FROM letter_operator "
+            "WHERE tenant_id=$1 AND user_id=$2",
+            tenant_id,
+            user_id,
+        )
+        if row is None:
+            return cls(tenant_id, user_id)
+        return cls(
+            tenant_id,
+            user_id,
+            bool(row["accepts"]),
+            json.loads(row["weekly_off"]),
+            json.loads(row["days_off"]),
+        )
+
+    async def save(self) -> None:
+        await self.db.execute(
+            "INSERT INTO letter_operator (tenant_id, user_id, accepts, weekly_off, days_off) "
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, user_id) DO UPDATE "
+            "SET accepts=$3, weekly_off=$4, days_off=$5",
+            self.tenant_id,
+            self.user_id,
+            self.accepts,
+            json.dumps(sorted(self.weekly_off)),
+            json.dumps(sorted(self.days_off)),
+        )
+
+
+STATEMENT_COLUMNS = (
+    "id, tenant_id, number, operator_id, month, status, lines, total, currency, created_at, "
+    "sent_at, paid_at"
+)
+DRAFT, SENT, PAID = "draft", "sent", "paid"
+
+
+@dataclass
+class Statement:
+    """A counselor's statement for one month; ``lines`` are dicts with day, kind, client and
+    price, kept as they were when the statement was made."""
+
+    db: ClassVar[Database]
+
+    id: int
+    tenant_id: int
+    number: int
+    operator_id: UserID
+    month: str
+    status: str
+    lines: list[dict[str, Any]]
+    total: int
+    currency: str
+    created_at: int
+    sent_at: int | None
+    paid_at: int | None
+
+    @classmethod
+    def _from_row(cls, row: Any) -> Statement | None:
+        if row is None:
+            return None
+        values = dict(row)
+        values["lines"] = json.loads(values["lines"])
+        return cls(**values)
+
+    @classmethod
+    async def make(
+        cls,
+        tenant_id: int,
+        operator: UserID,
+        month: str,
+        lines: list[dict[str, Any]],
+        currency: str,
+        now: int,
+    ) -> Statement:
+        """The month's statement of the operator: made now, or made again while still a draft;
+        one already sent stays as it is."""
+        total = sum(int(line["price"]) for line in lines)
+        conn: Connection
+        async with cls.db.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(
+                f"SELECT {STATEMENT_COLUMNS} FROM statement WHERE tenant_id=$1 "
+                "AND operator_id=$2 AND month=$3",
+                tenant_id,
+                operator,
+                month,
+            )
+            if row is not None and row["status"] != DRAFT:
+                found = cls._from_row(row)
+                assert found is not None
+                return found
+            text = json.dumps(lines, ensure_ascii=False)
+            if row is not None:
+                row = await conn.fetchrow(
+                    "UPDATE statement SET lines=$2, total=$3, currency=$4, created_at=$5 "
+                    f"WHERE id=$1 RETURNING {STATEMENT_COLUMNS}",
+                    row["id"],
+                    text,
+                    total,
+                    currency,
+                    now,
+                )
+            else:
+                number = await conn.fetchval(
+                    "UPDATE tenant SET next_statement=next_statement+1 WHERE id=$1 "
+                    "RETURNING next_statement-1",
+                    tenant_id,
+                )
+                row = await conn.fetchrow(
+                    "INSERT INTO statement (tenant_id, number, operator_id, month, lines, total, "
+                    "currency, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+                    f"RETURNING {STATEMENT_COLUMNS}",
+                    tenant_id,
+                    number,
+                    operator,
+                    month,
+                    text,
+                    total,
+                    currency,
+                    now,
+                )
+        made = cls._from_row(row)
+        assert made is not None
+        return made
+
+    @classmethod
+    async def by_number(cls, tenant_id: int, number: int) -> Statement | None:
+        return cls._from_row(
+            await cls.db.fetchrow(
+                f"SELECT {STATEMENT_COLUMNS} FROM statement WHERE tenant_id=$1 AND number=$2",
+                tenant_id,
+                number,
+            )
+        )
+
+    @classmethod
+    async def of_tenant(
+        cls, tenant_id: int, month: str | None = None, operator: UserID | None = None
+    ) -> list[Statement]:
+        where, params = "tenant_id=$1", [tenant_id]
+        if month is not None:
+            params.append(month)
+            where += f" AND month=${len(params)}"
+        if operator is not None:
+            params.append(operator)
+            where += f" AND operator_id=${len(params)}"
+        rows = await cls.db.fetch(
+            f"SELECT {STATEMENT_COLUMNS} FROM statement WHERE {where} ORDER BY month, number",
+            *params,
+        )
+        return [s for s in map(cls._from_row, rows) if s]
+
+    async def mark(self, expected: str, status: str, now: int) -> bool:
+        """draft → sent → paid, each step once."""
+        column = "sent_at" if status == SENT else "paid_at"
+        moved = await self.db.fetchval(
+            f"UPDATE statement SET status=$3, {column}=$4 WHERE id=$1 AND status=$2 RETURNING id",
+            self.id,
+            expected,
+            status,
+            now,
+        )
+        if moved is None:
+            return False
+        self.status = status
+        setattr(self, column, now)
+        return True
