@@ -192,7 +192,7 @@ class Package:
     async def of_tenant(
         cls, tenant_id: int, status: str | None = None, operator: UserID | None = None
     ) -> list[Package]:
-        where, params = "tenant_id=$1", [tenant_id]
+        where, params = "tenant_id=$1", list[Any]([tenant_id])
         if status is not None:
             params.append(status)
             where += f" AND status=${len(params)}"
@@ -440,7 +440,7 @@ class Statement:
     async def of_tenant(
         cls, tenant_id: int, month: str | None = None, operator: UserID | None = None
     ) -> list[Statement]:
-        where, params = "tenant_id=$1", [tenant_id]
+        where, params = "tenant_id=$1", list[Any]([tenant_id])
         if month is not None:
             params.append(month)
             where += f" AND month=${len(params)}"
