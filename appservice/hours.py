@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from .services.errors import Refusal
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# How a weekday is shown beside a date, by language.
+WEEKDAY_LABELS = {"ja": "月火水木金土日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 Hours = dict[str, list[list[str]]]
 _RANGE = re.compile(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})")
 _SEARCH_DAYS = 400
@@ -90,3 +92,8 @@ def describe(hours: Hours | None) -> list[str]:
         f"{day}: " + (", ".join(f"{a}-{b}" for a, b in hours.get(day, [])) or "closed")
         for day in WEEKDAYS
     ]
+
+
+def day_label(lang: str, day: date) -> str:
+    """``2026-11-27 (金)``."""
+    return f"{day:%Y-%m-%d} ({WEEKDAY_LABELS[lang][day.weekday()]})"

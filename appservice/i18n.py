@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .i18n_board import MESSAGES as BOARD_MESSAGES
+from .i18n_letters import MESSAGES as LETTER_MESSAGES
 from .i18n_records import MESSAGES as RECORD_MESSAGES
 from .i18n_sessions import MESSAGES as SESSION_MESSAGES
 
@@ -875,8 +876,18 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "cmd.set-timezone": {"ja": "タイムゾーンを設定します", "en": "Set the time zone"},
     "cmd.set-timezone.args": {"ja": "<例: Asia/Tokyo>", "en": "<such as Asia/Tokyo>"},
-    "cmd.closed-date": {"ja": "休業日を追加・削除します", "en": "Add or remove a closed date"},
-    "cmd.closed-date.args": {"ja": "add|remove <YYYY-MM-DD>", "en": "add|remove <YYYY-MM-DD>"},
+    "cmd.closed-date": {
+        "ja": "休業日を追加・削除します（YYYY-MM-DD..YYYY-MM-DD で期間ごと）",
+        "en": "Add or remove a closed date (YYYY-MM-DD..YYYY-MM-DD for a whole period)",
+    },
+    "cmd.closed-date.args": {
+        "ja": "add|remove <YYYY-MM-DD>[..<YYYY-MM-DD>]",
+        "en": "add|remove <YYYY-MM-DD>[..<YYYY-MM-DD>]",
+    },
+    "routing.bad_closed_range": {
+        "ja": "期間 {first}..{last} は使えません（始まりが終わり以前で、{max} 日以内にしてください）。",
+        "en": "The period {first}..{last} cannot be used: it must start on or before its end and span at most {max} days.",
+    },
     "cmd.set-text": {"ja": "お知らせの文面を設定します", "en": "Set the wording of a notice"},
     "cmd.set-text.args": {
         "ja": "out_of_hours|absent|halt|apology <文>",
@@ -929,6 +940,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
 MESSAGES.update(RECORD_MESSAGES)
 MESSAGES.update(BOARD_MESSAGES)
 MESSAGES.update(SESSION_MESSAGES)
+MESSAGES.update(LETTER_MESSAGES)
 
 
 def t(lang: Lang, key: str, **params: object) -> str:

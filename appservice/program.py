@@ -26,7 +26,7 @@ from .db import Tenant
 from .delivery import Dispatcher, SoudanAppService
 from .matrix import MatrixHandler
 from .scheduler import Scheduler
-from .services import history, routing, sessions, tenants
+from .services import history, letters, routing, sessions, tenants
 
 log = logging.getLogger("soudan")
 
@@ -160,6 +160,7 @@ class SoudanProgram(Program):
             **routing.TIMER_HANDLERS,
             **history.TIMER_HANDLERS,
             **sessions.TIMER_HANDLERS,
+            **letters.TIMER_HANDLERS,
         }
         for kind, timer_handler in timer_handlers.items():
             self.ctx.scheduler.on(kind, partial(timer_handler, self.ctx))

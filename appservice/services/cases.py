@@ -13,7 +13,16 @@ from mautrix.types import EventID, RoomID, UserID
 from .. import relay
 from ..bot import send_notice, txn_for
 from ..context import Context
-from ..db import OPERATOR, Case, Client, EventMap, NoticeSent, OperatorSettings, Persona
+from ..db import (
+    OPERATOR,
+    Case,
+    Client,
+    EventMap,
+    NoticeSent,
+    OperatorSettings,
+    Package,
+    Persona,
+)
 from ..db.case import ASSIGNED, CLOSED, PENDING, WAITING
 from ..db.tenant import Tenant
 from ..i18n import Lang, t
@@ -66,6 +75,13 @@ def routing():
     return module
 
 
+def _letters():
+    # letters asks this module to open and assign cases.
+    from . import letters
+
+    return letters
+
+
 def routing_text(tenant: Tenant, kind: str) -> str:
     return routing().text(tenant, kind)
 
@@ -79,7 +95,11 @@ async def client_command(
     name = parts[0].lower() if parts else ""
     try:
         if name == "operators":
-            listed = await routing().nominable(tenant, client)
+            letters = _letters()
+            if await letters.needs_counselor(client):
+                listed = await letters.nominable(tenant, client)
+            else:
+                listed = await routing().nominable(tenant, client)
             if not listed:
                 return t(lang, "routing.nobody_nominable")
             lines = [t(lang, "routing.nominable_header")]
@@ -92,6 +112,10 @@ async def client_command(
                 return t(lang, "help.usage", usage="!nominate <number>")
             if "-" in parts[1]:  # an answer on the board: "42-2"
                 return await _nominate_from_board(ctx, tenant, client, parts[1], source)
+            package = await _letters().needs_counselor(client)
+            if package is not None:
+                name = await _letters().choose_counselor(ctx, tenant, client, package, parts[1])
+                return t(lang, "letters.counselor_chosen", name=name)
             chosen = await routing().nominate(ctx, tenant, client, parts[1])
             return t(lang, "routing.nominated", name=chosen.profile_name)
         if name in SESSION_COMMANDS:
@@ -172,6 +196,8 @@ async def on_client_event(
     if event_type in polls.POLL_RESPONSES or event_type == "m.room.message":
         if await _take_rating(ctx, tenant, client, raw):
             return
+        if await _letters().take_continue_answer(ctx, tenant, client, raw):
+            return
         if await routing().take_intake_answer(ctx, tenant, client, raw):
             return
     case = await Case.open_for(client.id)
@@ -195,6 +221,13 @@ async def on_client_event(
                 txn_id=txn_for(raw["event_id"], "client-command"),
                 reply_to=raw["event_id"],
             )
+            return
+        package = await Package.current_for(client.id)
+        if package is not None:
+            case = await _letters().before_client_letter(ctx, tenant, client, package, case, raw)
+            if case is not None:
+                await _relay_client(ctx, tenant, client, case, raw)
+                await _letters().client_letter_relayed(ctx, tenant, package, case, raw)
             return
     elif event_type != "m.reaction":
         return
@@ -333,6 +366,13 @@ async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[
         return
     if event_type not in ("m.room.message", "m.reaction"):
         return
+    package = await Package.current_for(client.id) if event_type == "m.room.message" else None
+    reply_number = 0
+    if package is not None and package.operator_id == case.operator_id:
+        numbered = await _letters().operator_reply(ctx, tenant, package, case, raw)
+        if numbered is None:
+            return
+        content, reply_number = numbered
     speaker, _ = await _operator_voice(ctx, tenant, case, client, settings)
     sent = await relay.relay(
         speaker,
@@ -347,6 +387,10 @@ async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[
     )
     if sent and event_type == "m.room.message":
         await _answered(ctx, case)
+    if sent and package is not None and reply_number:
+        await _letters().reply_sent(
+            ctx, tenant, package, case, EventID(raw["event_id"]), reply_number
+        )
 
 
 def _refusal(settings: OperatorSettings, raw: dict[str, Any]) -> str | None:
@@ -381,6 +425,8 @@ async def send_template(
         raise conflict("case.not_assigned", number=case.number)
     if tenant.suspended or tenant.halted:
         raise conflict("routing.halted_operator")
+    if await Package.current_for(client.id):
+        raise conflict("letters.no_templates")  # a reply of a package is numbered and counted
     speaker, speaker_name = await _operator_voice(ctx, tenant, case, client, settings)
     text = records.fill(
         template,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from mautrix.types import UserID
@@ -361,10 +361,21 @@ async def set_timezone(tenant: Tenant, name: str) -> None:
     await tenant.save()
 
 
+MAX_CLOSED_RANGE = 366
+
+
 async def set_closed_date(tenant: Tenant, day: str, closed: bool) -> None:
-    value = _date(day)
+    """Close or reopen one date, or every date of ``first..last`` (a year at most)."""
+    first, sep, last = day.partition("..")
+    start = parse_date(first)
+    end = parse_date(last) if sep else start
+    span = (end - start).days + 1
+    if not 1 <= span <= MAX_CLOSED_RANGE:
+        raise Refusal("routing.bad_closed_range", first=first, last=last, max=MAX_CLOSED_RANGE)
     dates = set(tenant.closed_dates)
-    (dates.add if closed else dates.discard)(value)
+    for offset in range(span):
+        value = (start + timedelta(days=offset)).isoformat()
+        (dates.add if closed else dates.discard)(value)
     tenant.closed_dates = sorted(dates)
     await tenant.save()
 

@@ -49,7 +49,6 @@ CLIENT_WEEKS = 8
 REMINDER, VIDEO = "session_reminder", "session_video"
 MINUTE = 60_000
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
-_WEEKDAYS = {"ja": "月火水木金土日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 
 
 def _lang(tenant: Tenant) -> Lang:
@@ -67,8 +66,7 @@ def when(tenant: Tenant, starts_at: int, ends_at: int) -> str:
     """``2026-12-01 (火) 10:00–10:50`` in the tenant's zone and language."""
     start = datetime.fromtimestamp(starts_at / 1000, tz=tz(tenant))
     end = datetime.fromtimestamp(ends_at / 1000, tz=tz(tenant))
-    day = _WEEKDAYS[_lang(tenant)][start.weekday()]
-    return f"{start:%Y-%m-%d} ({day}) {start:%H:%M}–{end:%H:%M}"
+    return f"{hours.day_label(_lang(tenant), start.date())} {start:%H:%M}–{end:%H:%M}"
 
 
 def booking_label(number: int) -> str:
