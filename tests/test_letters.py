@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from .conftest import OpenUser, Stack
