@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from .conftest import OpenUser, Stack
 from .matrix import User, count, reply_to, settle
-from .tenants import command
+from .tenants import command, refused
 from .test_sessions import Clinic, _clinic, _contains, _starts
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -254,3 +254,94 @@ async def test_bad_package_input_changes_nothing(stack: Stack, users: OpenUser) 
     assert await admin.command("!package-paid P1") == (
         "Package P1 is not waiting for payment (it is active); nothing changed."
     )
+
+
+async def test_the_api_manages_types_packages_and_days_off(stack: Stack, users: OpenUser) -> None:
+    clinic = await _clinic(stack, users, operators=1)
+    (operator,) = clinic.operators
+    api, base = clinic.api, f"/tenants/{clinic.tenant.slug}"
+    client, room = await clinic.client(stack, users, "Haru")
+    # Bad terms change nothing.
+    for bad in ({"name": "Zero", "replies": 0}, {"name": "Minus", "price": -5}):
+        await refused(api, "POST", f"{base}/package-types", bad, 400, "M_INVALID_PARAM")
+    await refused(
+        api, "POST", f"{base}/package-types", {"name": "X", "colour": 1}, 400, "M_INVALID_PARAM"
+    )
+    assert await api.ok("GET", f"{base}/package-types") == {"package_types": []}
+    made = await api.ok(
+        "POST", f"{base}/package-types", {"name": "Short", "replies": 2, "price": 6000}
+    )
+    assert made == {
+        "name": "Short",
+        "replies": 2,
+        "deadline_days": 2,
+        "char_limit": 3000,
+        "price": 6000,
+    }
+    await refused(
+        api, "POST", f"{base}/packages", {"client": "Haru", "type": "Long"}, 404, "M_NOT_FOUND"
+    )
+    # The client chooses among the counselors who take letters.
+    await command(operator, clinic.tenant.staff_room, "!nominations on")
+    granted = await api.ok("POST", f"{base}/packages", {"client": "Haru", "type": "Short"})
+    assert (granted["label"], granted["status"], granted["operator"]) == ("P1", "active", None)
+    await client.wait_for(_contains(room, "First choose your counselor"))
+    assert await command(client, room, "!nominate 1") == (
+        "No counselor takes letters at the moment; please ask the office."
+    )
+    changed = await api.ok(
+        "PATCH",
+        f"{base}/operators/{operator.user_id}/letters",
+        {"accepts": True, "weekly_off": ["sun"], "add_days_off": ["2026-12-24..2026-12-25"]},
+    )
+    assert changed == {
+        "operator": operator.user_id,
+        "accepts": True,
+        "weekly_off": ["sun"],
+        "days_off": ["2026-12-24", "2026-12-25"],
+    }
+    await refused(
+        api,
+        "PATCH",
+        f"{base}/operators/{operator.user_id}/letters",
+        {"weekly_off": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]},
+        400,
+        "M_INVALID_PARAM",
+    )
+    listing = await command(client, room, "!operators")
+    assert listing.splitlines()[1].startswith("1. Sato"), listing
+    assert await command(client, room, "!nominate 1") == (
+        "Sato is your counselor. Write your letter in this room."
+    )
+    await operator.wait_for(
+        _contains(clinic.private[operator.user_id], "letter package P1 (Haru)")
+    )
+    # Payment: only a pending package; cancelling only one not answered yet.
+    await refused(api, "POST", f"{base}/packages/P1/payment", None, 409, "SOUDAN_CONFLICT")
+    await refused(api, "POST", f"{base}/packages/P7/payment", None, 404, "M_NOT_FOUND")
+    cancelled = await api.ok("POST", f"{base}/packages/1/cancel")
+    assert cancelled["status"] == "cancelled"
+    await refused(api, "POST", f"{base}/packages/1/cancel", None, 409, "SOUDAN_CONFLICT")
+    assert [p["status"] for p in (await api.ok("GET", f"{base}/packages"))["packages"]] == [
+        "cancelled"
+    ]
+    await refused(api, "GET", f"{base}/packages?status=lost", None, 400, "M_INVALID_PARAM")
+    # Settings: one bad value changes nothing.
+    await refused(
+        api,
+        "PATCH",
+        f"{base}/letter-settings",
+        {"session_price": 8000, "package_month": "whenever"},
+        400,
+        "M_INVALID_PARAM",
+    )
+    assert (await api.ok("GET", f"{base}/letter-settings"))["session_price"] == 0
+    settings = await api.ok(
+        "PATCH", f"{base}/letter-settings", {"session_price": 8000, "package_month": "completed"}
+    )
+    assert settings == {
+        "country": "JP",
+        "currency": "JPY",
+        "session_price": 8000,
+        "package_month": "completed",
+    }
