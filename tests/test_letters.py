@@ -345,3 +345,68 @@ async def test_the_api_manages_types_packages_and_days_off(stack: Stack, users: 
         "session_price": 8000,
         "package_month": "completed",
     }
+
+
+async def test_the_last_reply_asks_and_a_poll_answer_finishes(
+    stack: Stack, users: OpenUser
+) -> None:
+    clinic, operator, client, room = await _letter_desk(stack, users, "replies=2 chars=20")
+    case_room = await _first_letter(clinic, operator, client, room, "short letter")
+    assert await command(operator, case_room, "!letter") == (
+        "P1 Aoi · Standard · replies 0/2 · active · counselor "
+        f"{operator.user_id} · due " + (await _due_seen(operator, case_room))
+    )
+    # An edit keeps its reply's number; an edit over the limit is refused like a letter.
+    first = await operator.send_text(case_room, "first answer")
+    await client.wait_for(_body(room, "[Reply 1/2]\nfirst answer"))
+    await _edit(operator, case_room, first, "first answer, edited")
+    await client.wait_for(_body(room, "* [Reply 1/2]\nfirst answer, edited"))
+    sent = await client.send_text(room, "second letter")
+    await operator.wait_for(_body(case_room, "second letter"))
+    edit = await _edit(client, room, sent, "second letter, now far too long")
+    refusal = await client.wait_for(reply_to(edit, room))
+    assert refusal["content"]["body"].startswith(
+        "This letter has 31 characters, over the limit of 20"
+    )
+    assert await _reply(operator, case_room, "last answer") == (
+        "Sent as [Reply 2/2 · final], the last reply of package P1. "
+        "The client was asked whether to continue."
+    )
+    poll = await client.wait_for(
+        lambda r, e: r == room and e["type"] == "org.matrix.msc3381.poll.start"
+    )
+    await client.client.room_send(
+        room,
+        "org.matrix.msc3381.poll.response",
+        {
+            "m.relates_to": {"rel_type": "m.reference", "event_id": poll["event_id"]},
+            "org.matrix.msc3381.poll.response": {"answers": ["2"]},
+        },
+    )
+    await client.wait_for(_body(room, "Thank you for using letter counseling."))
+    await operator.wait_for(
+        _body(case_room, "The client chose to finish letter counseling with package P1.")
+    )
+    # The case is a chat again: nothing is numbered or refused any more.
+    await operator.send_text(case_room, "take care")
+    await client.wait_for(_body(room, "take care"))
+    assert "ended" in await clinic.tenant.command("!packages ended")
+
+
+async def _due_seen(operator: User, case_room: str) -> str:
+    notice = await operator.wait_for(_starts(case_room, "A letter arrived (P1)."))
+    return str(notice["content"]["body"]).split(" is due by ")[1].rstrip(".")
+
+
+async def _edit(user: User, room_id: str, event_id: str, text: str) -> str:
+    response = await user.client.room_send(
+        room_id,
+        "m.room.message",
+        {
+            "msgtype": "m.text",
+            "body": f"* {text}",
+            "m.new_content": {"msgtype": "m.text", "body": text},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": event_id},
+        },
+    )
+    return str(response.event_id)  # type: ignore[union-attr]

@@ -517,6 +517,12 @@ async def before_client_letter(
     if case.status == WAITING:
         # Letters are not chat: they go to the counselor of the package whatever the hours.
         await cases.assign(ctx, tenant, case, package.operator_id)
+    elif case.status == ASSIGNED and case.operator_id != package.operator_id:
+        # A chat case still open with someone else: the package's counselor takes it over.
+        try:
+            await cases.transfer(ctx, tenant, case, package.operator_id)
+        except Refusal as refusal:
+            log.warning("Case %s stays with its operator: %s", case.number, refusal.key)
     return case
 
 
