@@ -148,6 +148,27 @@ MESSAGES: dict[str, dict[Literal["ja", "en"], str]] = {
         "ja": "パッケージ {package} の入金を確認しました。開始しています。",
         "en": "Payment of package {package} confirmed; it runs now.",
     },
+    "letters.not_running": {
+        "ja": "パッケージ {package} は終わっています（状態: {state}）。何も変えていません。",
+        "en": "Package {package} is over (it is {state}); nothing changed.",
+    },
+    "letters.client_gone": {
+        "ja": "パッケージ {package} の相談者はもういません。",
+        "en": "The client of package {package} is no longer there.",
+    },
+    "letters.counselor_left": {
+        "ja": "パッケージ {package}（{alias}）の担当者がいなくなりました。新しい担当者を決めてください: !package-counselor {package} @担当者",
+        "en": "Package {package} ({alias}) has lost its counselor. Choose another: !package-counselor {package} @operator",
+    },
+    "letters.reassigned": {
+        "ja": "パッケージ {package} の担当を {operator} にしました。",
+        "en": "Package {package} now has {operator} as its counselor.",
+    },
+    "cmd.package-counselor": {
+        "ja": "パッケージの担当者を替えます（返信待ちの手紙の期限は今から数え直します）",
+        "en": "Give a package to another counselor (a letter waiting for its reply is due counting from now)",
+    },
+    "cmd.package-counselor.args": {"ja": "<P番号> @担当者", "en": "<P-number> @operator"},
     "letters.cancelled": {
         "ja": "パッケージ {package} を取り消しました。",
         "en": "Package {package} cancelled.",

@@ -136,6 +136,16 @@ async def confirm_payment(request: web.Request) -> web.Response:
     return ok(_package_json(package))
 
 
+async def reassign(request: web.Request) -> web.Response:
+    ctx = context(request)
+    tenant = await tenant_of(request)
+    data = await body(request)
+    package = await letters.reassign(
+        ctx, tenant, request.match_info["number"], field(data, "operator")
+    )
+    return ok(_package_json(package))
+
+
 async def cancel(request: web.Request) -> web.Response:
     ctx = context(request)
     tenant = await tenant_of(request)
@@ -199,6 +209,7 @@ def add_routes(app: web.Application) -> None:
     r.add_get(f"{t}/packages", list_packages)
     r.add_post(f"{t}/packages", grant)
     r.add_post(f"{t}/packages/{{number}}/payment", confirm_payment)
+    r.add_post(f"{t}/packages/{{number}}/counselor", reassign)
     r.add_post(f"{t}/packages/{{number}}/cancel", cancel)
     r.add_get(f"{t}/operators/{{user_id}}/letters", get_days_off)
     r.add_patch(f"{t}/operators/{{user_id}}/letters", change_days_off)

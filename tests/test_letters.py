@@ -410,3 +410,37 @@ async def _edit(user: User, room_id: str, event_id: str, text: str) -> str:
         },
     )
     return str(response.event_id)  # type: ignore[union-attr]
+
+
+async def test_a_removed_counselors_package_passes_to_another(
+    stack: Stack, users: OpenUser
+) -> None:
+    clinic = await _clinic(stack, users, operators=2)
+    first, second = clinic.operators
+    admin, api, base = clinic.tenant, clinic.api, f"/tenants/{clinic.tenant.slug}"
+    await admin.command("!package-type add Standard")
+    client, room = await clinic.client(stack, users, "Mio")
+    await admin.command(f"!package-grant Mio Standard {first.user_id}")
+    case_room = await _first_letter(clinic, first, client, room, "to my first counselor")
+    await api.ok("DELETE", f"{base}/operators/{first.user_id}")
+    await admin.admin.wait_for(
+        _body(
+            admin.admin_room,
+            "Package P1 (Mio) has lost its counselor. Choose another: "
+            "!package-counselor P1 @operator",
+        )
+    )
+    assert await admin.command(f"!package-counselor P1 {first.user_id}") == (
+        f"{first.user_id} is not an operator."
+    )
+    moved = await api.ok("POST", f"{base}/packages/P1/counselor", {"operator": second.user_id})
+    assert (moved["operator"], moved["status"]) == (second.user_id, "active")
+    assert moved["due_at"] is not None  # the waiting letter is due from now
+    await second.wait_for(_contains(clinic.private[second.user_id], "letter package P1 (Mio)"))
+    # The next letter brings the case to the new counselor, with its history.
+    await client.send_text(room, "are you there?")
+    await second.join(await second.wait_for_invite(ignore=(admin.space_room,), timeout=30))
+    await second.wait_for(_body(case_room, "to my first counselor"))
+    await second.wait_for(_body(case_room, "are you there?"))
+    assert await _reply(second, case_room, "I am here now.") == "Sent as [Reply 1/4] (P1)."
+    await client.wait_for(_body(room, "[Reply 1/4]\nI am here now."))

@@ -89,6 +89,20 @@ async def package_paid(evt: CommandEvent) -> None:
     await evt.reply(evt.t("letters.paid_done", package=letters.label(package.number)))
 
 
+@command("package-counselor", ADMIN, "letters")
+async def package_counselor(evt: CommandEvent) -> None:
+    if len(evt.args) != 2:
+        raise UsageError
+    package = await letters.reassign(evt.ctx, evt.the_tenant, evt.args[0], evt.args[1])
+    await evt.reply(
+        evt.t(
+            "letters.reassigned",
+            package=letters.label(package.number),
+            operator=package.operator_id,
+        )
+    )
+
+
 @command("package-cancel", ADMIN, "letters")
 async def package_cancel(evt: CommandEvent) -> None:
     if len(evt.args) != 1:

@@ -23,7 +23,7 @@ from ..bot import send_notice, txn_for
 from ..context import Context
 from ..db import OPERATOR, Case, Client, LetterOperator, Package, PackageType, Tenant, Timer
 from ..db.case import ASSIGNED, WAITING
-from ..db.letters import ACTIVE, CANCELLED, DONE, ENDED, PENDING
+from ..db.letters import ACTIVE, CANCELLED, DONE, ENDED, LETTER_MODE, PENDING
 from ..i18n import Lang, t
 from . import notify, polls, validate
 from .errors import Refusal, conflict, forbidden, not_found
@@ -256,6 +256,52 @@ async def choose_counselor(
     await package.save()
     await _tell_counselor_of_grant(ctx, tenant, package)
     return str(chosen.profile_name)
+
+
+async def reassign(ctx: Context, tenant: Tenant, ref: object, operator: object) -> Package:
+    """An admin gives a package to another counselor (or one who left is replaced). A letter
+    waiting for its reply is due from now, counted on the new counselor's days."""
+    from . import routing
+
+    package = await find(tenant, ref)
+    if package.status not in LETTER_MODE:
+        raise conflict("letters.not_running", package=label(package.number), state=package.status)
+    counselor = await _letter_operator(tenant, operator)
+    client = await Client.get(package.client_id) if package.client_id else None
+    if client is None:
+        raise not_found("letters.client_gone", package=label(package.number))
+    if not await routing.may_have(tenant, counselor, client):
+        raise forbidden("case.target_out_of_scope", user_id=counselor)
+    package.operator_id = counselor
+    package.due_at = None
+    await package.save()
+    await _tell_counselor_of_grant(ctx, tenant, package)
+    if package.letter_at is not None and package.status == ACTIVE:
+        await _start_due(ctx, tenant, package, ctx.clock.now_ms())
+    return package
+
+
+async def operator_left(ctx: Context, tenant: Tenant, operator: UserID) -> None:
+    """The packages of an operator removed from the tenant wait for another counselor; the
+    admins are told which, and their clients that a new counselor will answer."""
+    lang = _lang(tenant)
+    for package in await Package.of_tenant(tenant.id, operator=operator):
+        if package.status not in LETTER_MODE:
+            continue
+        package.operator_id = None
+        package.due_at = None
+        await package.save()
+        await _tell_admins(
+            ctx,
+            tenant,
+            t(
+                lang,
+                "letters.counselor_left",
+                package=label(package.number),
+                alias=package.client_alias,
+            ),
+            f"left-{package.id}-{operator}",
+        )
 
 
 async def find(tenant: Tenant, ref: object) -> Package:

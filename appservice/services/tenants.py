@@ -161,9 +161,10 @@ async def remove_operator(ctx: Context, tenant: Tenant, user_id: UserID) -> None
     if not await tenant.has_member(user_id, ADMIN):
         await _kick(ctx, tenant.space_room, user_id)
         await _kick(ctx, tenant.board_room, user_id)
-    from . import sessions  # sessions reach cases and routing, which import this module
+    from . import letters, sessions  # they reach cases and routing, which import this module
 
     await sessions.operator_left(ctx, tenant, user_id)
+    await letters.operator_left(ctx, tenant, user_id)
 
 
 async def _announce_to_staff(ctx: Context, tenant: Tenant, key: str, **params: object) -> None:
