@@ -345,6 +345,27 @@ async def test_the_api_manages_types_packages_and_days_off(stack: Stack, users: 
         "session_price": 8000,
         "package_month": "completed",
     }
+    # Continuing, and the payment confirmed through the API.
+    await api.ok("POST", f"{base}/package-types", {"name": "One", "replies": 1})
+    body = {"client": "Haru", "type": "One", "operator": operator.user_id}
+    assert (await api.ok("POST", f"{base}/packages", body))["label"] == "P2"
+    await client.send_text(room, "one question")
+    ignore = (clinic.tenant.space_room, *clinic.private.values())
+    case_room = await operator.wait_for_invite(ignore=ignore, timeout=30)
+    await operator.join(case_room)
+    await operator.wait_for(_body(case_room, "one question"))
+    assert (await _reply(operator, case_room, "one answer")).startswith(
+        "Sent as [Reply 1/1 · final]"
+    )
+    await client.wait_for(_body(room, "[Reply 1/1 · final]\none answer"))
+    await client.send_text(room, "1")
+    await client.wait_for(_starts(room, "Your request to continue is noted (P3)."))
+    paid = await api.ok("POST", f"{base}/packages/P3/payment")
+    assert (paid["status"], paid["sent"], paid["operator"]) == ("active", 0, operator.user_id)
+    await refused(api, "POST", f"{base}/packages/P3/payment", None, 409, "SOUDAN_CONFLICT")
+    assert (await _reply(operator, case_room, "and so on")).startswith(
+        "Sent as [Reply 1/1 · final], the last reply of package P3."
+    )
 
 
 async def test_the_last_reply_asks_and_a_poll_answer_finishes(
