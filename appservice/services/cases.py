@@ -194,9 +194,11 @@ async def on_client_event(
     event_type = raw["type"]
     content = raw.get("content", {})
     if event_type in polls.POLL_RESPONSES or event_type == "m.room.message":
-        if await _take_rating(ctx, tenant, client, raw):
-            return
+        # The continue question first: a lone "1" after the last reply answers it, even if
+        # the case was closed (and a rating asked) just after.
         if await _letters().take_continue_answer(ctx, tenant, client, raw):
+            return
+        if await _take_rating(ctx, tenant, client, raw):
             return
         if await routing().take_intake_answer(ctx, tenant, client, raw):
             return
