@@ -611,33 +611,20 @@ async def operator_reply(
     content = raw.get("content", {})
     lang = _lang(tenant)
     event_id = EventID(raw["event_id"])
+    length = too_long(package, content)  # an edit too: it must fit like the reply it changes
+    if length is not None:
+        text = t(lang, "letters.too_long_operator", length=length, limit=package.char_limit)
+        await _refuse(ctx, case, event_id, text)
+        return None
     relates = content.get("m.relates_to")
     if isinstance(relates, dict) and relates.get("rel_type") == "m.replace":
         numbered = await Package.reply_number(EventID(str(relates.get("event_id"))))
-        length = too_long(package, content)
-        if length is not None:
-            await _refuse(
-                ctx,
-                case,
-                event_id,
-                t(lang, "letters.too_long_operator", length=length, limit=package.char_limit),
-            )
-            return None
         if numbered is None:
             return content, 0
         return _numbered(lang, content, *numbered), 0
     known = await Package.reply_number(event_id)  # a retry of a reply already numbered
     if known is not None:
         return _numbered(lang, content, *known), known[0]
-    length = too_long(package, content)
-    if length is not None:
-        await _refuse(
-            ctx,
-            case,
-            event_id,
-            t(lang, "letters.too_long_operator", length=length, limit=package.char_limit),
-        )
-        return None
     status_refusal = {PENDING: "letters.wait_payment", DONE: "letters.package_done"}
     if package.status in status_refusal:
         await _refuse(
