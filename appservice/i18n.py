@@ -8,6 +8,7 @@ from .i18n_board import MESSAGES as BOARD_MESSAGES
 from .i18n_letters import MESSAGES as LETTER_MESSAGES
 from .i18n_records import MESSAGES as RECORD_MESSAGES
 from .i18n_sessions import MESSAGES as SESSION_MESSAGES
+from .i18n_statements import MESSAGES as STATEMENT_MESSAGES
 
 Lang = Literal["ja", "en"]
 LANGUAGES: tuple[Lang, ...] = ("ja", "en")
@@ -941,6 +942,7 @@ MESSAGES.update(RECORD_MESSAGES)
 MESSAGES.update(BOARD_MESSAGES)
 MESSAGES.update(SESSION_MESSAGES)
 MESSAGES.update(LETTER_MESSAGES)
+MESSAGES.update(STATEMENT_MESSAGES)
 
 
 def t(lang: Lang, key: str, **params: object) -> str:

@@ -26,7 +26,7 @@ from .db import Tenant
 from .delivery import Dispatcher, SoudanAppService
 from .matrix import MatrixHandler
 from .scheduler import Scheduler
-from .services import history, letters, routing, sessions, tenants
+from .services import history, letters, routing, sessions, statements, tenants
 
 log = logging.getLogger("soudan")
 
@@ -161,6 +161,7 @@ class SoudanProgram(Program):
             **history.TIMER_HANDLERS,
             **sessions.TIMER_HANDLERS,
             **letters.TIMER_HANDLERS,
+            **statements.TIMER_HANDLERS,
         }
         for kind, timer_handler in timer_handlers.items():
             self.ctx.scheduler.on(kind, partial(timer_handler, self.ctx))
@@ -185,7 +186,9 @@ class SoudanProgram(Program):
             self.log.exception("Catch-up at start failed")
         self.dispatcher.start()
         await self.ctx.bot.ensure_control_room()
-        await history.schedule_summaries(self.ctx.scheduler, await Tenant.all(), clock.now_ms())
+        every_tenant = await Tenant.all()
+        await history.schedule_summaries(self.ctx.scheduler, every_tenant, clock.now_ms())
+        await statements.schedule(self.ctx.scheduler, every_tenant, clock.now_ms())
         self.ctx.scheduler.start()
         self.catchup.start()
         self.az.ready = True

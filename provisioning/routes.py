@@ -15,7 +15,7 @@ from appservice.services import clients, routing, tenants
 from appservice.services.errors import Refusal
 from appservice.services.validate import parse_date
 
-from . import board, letters, records, sessions
+from . import board, letters, records, sessions, statements
 from .api import body, context, field, ok, require_platform, tenant_of
 
 
@@ -414,3 +414,4 @@ def add_routes(app: web.Application) -> None:
     board.add_routes(app)
     sessions.add_routes(app)
     letters.add_routes(app)
+    statements.add_routes(app)

@@ -1,4 +1,15 @@
-from . import admin, board, cases, general, letters, platform, records, routing, sessions  # noqa: F401  (they register their commands)
+from . import (  # noqa: F401  (they register their commands)
+    admin,
+    board,
+    cases,
+    general,
+    letters,
+    platform,
+    records,
+    routing,
+    sessions,
+    statements,
+)
 from .handler import CommandEvent, Place, UsageError, command, parse, run
 
 __all__ = ["CommandEvent", "Place", "UsageError", "command", "parse", "run"]

@@ -17,7 +17,7 @@ from ..context import Context
 from ..db import ADMIN, OPERATOR, ApiToken, Client, Tenant, Timer
 from ..i18n import Lang, t
 from ..rooms import create_room, link_to_space
-from . import board, history, validate
+from . import board, history, statements, validate
 from .errors import Refusal, conflict, not_found
 from .validate import parse_date
 
@@ -79,6 +79,7 @@ async def create_tenant(ctx: Context, slug: str, preset: str, language: str, nam
         await tenant.delete()
         raise Refusal("tenant.rooms_failed", status=502, errcode="SOUDAN_HOMESERVER_ERROR") from e
     await history.schedule_summaries(ctx.scheduler, [tenant], ctx.clock.now_ms())
+    await statements.schedule(ctx.scheduler, [tenant], ctx.clock.now_ms())
     log.info("Created tenant %s (%s)", slug, preset)
     return tenant
 

@@ -1,0 +1,67 @@
+"""Monthly statement commands (admin room): list, make and send, send the files again, and
+record the payment. The monthly run makes and sends them by itself (services/statements)."""
+
+from __future__ import annotations
+
+from ..db import Statement
+from ..services import history, statements
+from .handler import CommandEvent, Place, UsageError, command
+
+ADMIN = Place.ADMIN
+SHOWN = 100
+
+
+@command("statements", ADMIN, "statements")
+async def list_statements(evt: CommandEvent) -> None:
+    if len(evt.args) > 1:
+        raise UsageError
+    tenant = evt.the_tenant
+    month = evt.args[0] if evt.args else None
+    if month is not None:
+        history.month_range(tenant, month)  # refuses what is not a month
+    found = await Statement.of_tenant(tenant.id, month)
+    if not found:
+        await evt.reply(evt.t("statements.none"))
+        return
+    lines = [evt.t("statements.header", count=len(found))]
+    for statement in found[-SHOWN:]:
+        lines.append(
+            evt.t(
+                "statements.line",
+                statement=statements.label(statement.number),
+                operator=statement.operator_id,
+                month=statement.month,
+                status=evt.t(f"statements.status.{statement.status}"),
+                total=statements.money(statement.total, statement.currency),
+                lines=len(statement.lines),
+            )
+        )
+    await evt.reply("\n".join(lines))
+
+
+@command("statement-make", ADMIN, "statements")
+async def statement_make(evt: CommandEvent) -> None:
+    if len(evt.args) != 2:
+        raise UsageError
+    tenant = evt.the_tenant
+    statement = await statements.make(evt.ctx, tenant, evt.args[0], evt.args[1])
+    await statements.send(evt.ctx, tenant, statement)
+    await evt.reply(evt.t("statements.sent", statement=statements.label(statement.number)))
+
+
+@command("statement", ADMIN, "statements")
+async def statement_files(evt: CommandEvent) -> None:
+    if len(evt.args) != 1:
+        raise UsageError
+    tenant = evt.the_tenant
+    statement = await statements.find(tenant, evt.args[0])
+    await evt.reply(statements.notice(tenant, statement, "statements.made"))
+    await statements.post_files(evt.ctx, tenant, statement, evt.room_id, evt.event_id)
+
+
+@command("statement-paid", ADMIN, "statements")
+async def statement_paid(evt: CommandEvent) -> None:
+    if len(evt.args) != 1:
+        raise UsageError
+    statement = await statements.mark_paid(evt.ctx, evt.the_tenant, evt.args[0])
+    await evt.reply(evt.t("statements.paid", statement=statements.label(statement.number)))
