@@ -187,7 +187,7 @@ async def test_due_times_reminder_and_one_overdue_alert(stack: Stack, users: Ope
             )
         # Answered letters raise no alert, however far the clock goes.
         await clinic.move_to(_ms("2027-06-01T12:00"))
-        await settle(admin.admin, 3)
+        await settle(admin.admin, 1.5)
         overdue = _contains(admin.admin_room, "Overdue:")
         assert count(admin.admin, overdue) == 1
     finally:
@@ -211,7 +211,7 @@ async def _reminder_and_overdue(clinic: Clinic, operator: User, case_room: str) 
     )
     await operator.wait_for(_starts(case_room, "Overdue: [Reply 1/10] to Aoi"))
     await clinic.move_to(_ms("2026-12-09T06:00"))
-    await settle(admin.admin, 3)
+    await settle(admin.admin, 1.5)
     assert count(admin.admin, _starts(admin.admin_room, "Overdue:")) == 1
 
 
