@@ -3,9 +3,16 @@ numbering of a reply, and the length of a letter."""
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import AsyncIterator
+from pathlib import Path
 
-from appservice.db.letters import Package
+import pytest
+from mautrix.types import EventID, UserID
+from mautrix.util.async_db import Database
+
+from appservice import db
+from appservice.db import Package, PackageType
+from appservice.db.letters import ACTIVE, DONE, ENDED, PENDING
 from appservice.services import letters
 from appservice.services.errors import Refusal
 
@@ -89,3 +96,60 @@ def test_length_counts_characters_not_bytes() -> None:
     }
     assert letters.too_long(package, edit) == 4
     assert letters.too_long(package, {"msgtype": "m.image", "body": "photo-of-a-cat.png"}) is None
+
+
+# The package rows, on a database of their own (SQLite, every migration)
+
+
+@pytest.fixture
+async def packages(tmp_path: Path) -> AsyncIterator[tuple[int, int]]:
+    database = Database.create(f"sqlite:{tmp_path / 'letters.db'}", upgrade_table=db.upgrade_table)
+    await database.start()
+    db.init(database)
+    try:
+        await database.execute(
+            "INSERT INTO tenant (slug, name, preset, language, created_at) "
+            "VALUES ('t', 'T', 'counseling', 'en', 0)"
+        )
+        tenant = int(await database.fetchval("SELECT id FROM tenant"))
+        await database.execute(
+            "INSERT INTO client (tenant_id, user_id, nickname, created_at) "
+            "VALUES ($1, '@c:x', 'Aoi', 0)",
+            tenant,
+        )
+        yield tenant, int(await database.fetchval("SELECT id FROM client"))
+    finally:
+        await database.stop()
+
+
+async def test_a_reply_keeps_its_number_and_the_package_its_count(
+    packages: tuple[int, int],
+) -> None:
+    tenant, client = packages
+    kind = await PackageType.put(tenant, "Two", 2, 2, 3000, 5000, 0)
+    package = await Package.grant(tenant, client, "Aoi", UserID("@op:x"), kind, 0)
+    assert await package.number_reply(EventID("$a"), 1) == 1
+    assert await package.number_reply(EventID("$a"), 2) == 1  # a retry of the same reply
+    assert await package.number_reply(EventID("$b"), 3) == 2
+    assert await package.number_reply(EventID("$c"), 4) is None  # both replies are used
+    assert await Package.reply_number(EventID("$b")) == (2, 2)
+    stored = await Package.get(package.id)
+    assert stored is not None and stored.sent == 2
+
+
+async def test_the_continue_answer_is_taken_once(packages: tuple[int, int]) -> None:
+    tenant, client = packages
+    kind = await PackageType.put(tenant, "Two", 2, 2, 3000, 5000, 0)
+    package = await Package.grant(tenant, client, "Aoi", UserID("@op:x"), kind, 0)
+    await package.change_status(ACTIVE, DONE, 0)
+    new = await package.answer(EventID("$yes"), True, "Aoi", 10)
+    assert new is not None and new is not package
+    assert (new.number, new.status, new.previous_id, new.price) == (2, PENDING, package.id, 5000)
+    assert await package.answer(EventID("$again"), False, "Aoi", 11) is None
+    assert await Package.answered_by(EventID("$again")) is None
+    found = await Package.answered_by(EventID("$yes"))
+    assert found is not None
+    old, made = found
+    assert (old.id, old.status) == (package.id, ENDED)
+    assert made is not None and made.id == new.id
+    assert await Package.current_for(client) == made

@@ -123,42 +123,98 @@ class Package:
         client_id: int,
         client_alias: str,
         operator: UserID | None,
-        kind: PackageType | Package,
-        status: str,
+        kind: PackageType,
         now: int,
-        previous_id: int | None = None,
     ) -> Package:
+        """A package an admin grants: paid, so it runs from now."""
         conn: Connection
         async with cls.db.acquire() as conn, conn.transaction():
-            number = await conn.fetchval(
-                "UPDATE tenant SET next_package=next_package+1 WHERE id=$1 "
-                "RETURNING next_package-1",
-                tenant_id,
-            )
-            row = await conn.fetchrow(
-                "INSERT INTO package (tenant_id, number, client_id, client_alias, operator_id, "
-                "type_name, replies, deadline_days, char_limit, price, status, granted_at, "
-                "started_at, previous_id) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
-                f"RETURNING {PACKAGE_COLUMNS}",
-                tenant_id,
-                number,
-                client_id,
-                client_alias,
-                operator,
-                kind.name if isinstance(kind, PackageType) else kind.type_name,
-                kind.replies,
-                kind.deadline_days,
-                kind.char_limit,
-                kind.price,
-                status,
+            return await cls._insert(
+                conn,
+                (tenant_id, client_id, client_alias, operator, kind.name),
+                kind,
+                ACTIVE,
                 now,
-                now if status == ACTIVE else None,
-                previous_id,
+                None,
             )
+
+    @classmethod
+    async def _insert(
+        cls,
+        conn: Connection,
+        who: tuple[int, int, str, UserID | None, str],
+        terms: PackageType | Package,
+        status: str,
+        now: int,
+        previous_id: int | None,
+    ) -> Package:
+        """(tenant, client, alias, operator, type name) with the terms of ``terms``."""
+        number = await conn.fetchval(
+            "UPDATE tenant SET next_package=next_package+1 WHERE id=$1 RETURNING next_package-1",
+            who[0],
+        )
+        row = await conn.fetchrow(
+            "INSERT INTO package (tenant_id, number, client_id, client_alias, operator_id, "
+            "type_name, replies, deadline_days, char_limit, price, status, granted_at, "
+            "started_at, previous_id) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+            f"RETURNING {PACKAGE_COLUMNS}",
+            who[0],
+            number,
+            *who[1:],
+            terms.replies,
+            terms.deadline_days,
+            terms.char_limit,
+            terms.price,
+            status,
+            now,
+            now if status == ACTIVE else None,
+            previous_id,
+        )
         package = cls._from_row(row)
         assert package is not None
         return package
+
+    async def answer(
+        self, event_id: EventID, continuing: bool, client_alias: str, now: int
+    ) -> Package | None:
+        """The client's answer to "continue?" (``event_id``), once: this package ends and,
+        when they continue, a package with the same terms waits for payment (returned; else
+        this one). None when the question was answered already."""
+        conn: Connection
+        async with self.db.acquire() as conn, conn.transaction():
+            ended = await conn.fetchval(
+                "UPDATE package SET status='ended', answer_event=$2 WHERE id=$1 "
+                "AND status='done' RETURNING id",
+                self.id,
+                event_id,
+            )
+            if ended is None:
+                return None
+            self.status = ENDED
+            if not continuing:
+                return self
+            assert self.client_id is not None
+            who = (self.tenant_id, self.client_id, client_alias, self.operator_id, self.type_name)
+            return await self._insert(conn, who, self, PENDING, now, self.id)
+
+    @classmethod
+    async def answered_by(cls, event_id: EventID) -> tuple[Package, Package | None] | None:
+        """The package ``event_id`` answered, and the package it asked for, if any: a retry
+        of the answer finds what the first try did."""
+        old = cls._from_row(
+            await cls.db.fetchrow(
+                f"SELECT {PACKAGE_COLUMNS} FROM package WHERE answer_event=$1", event_id
+            )
+        )
+        if old is None:
+            return None
+        new = cls._from_row(
+            await cls.db.fetchrow(
+                f"SELECT {PACKAGE_COLUMNS} FROM package WHERE previous_id=$1", old.id
+            )
+        )
+        return old, new
 
     @classmethod
     async def get(cls, package_id: int) -> Package | None:

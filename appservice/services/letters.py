@@ -23,7 +23,7 @@ from ..bot import send_notice, txn_for
 from ..context import Context
 from ..db import OPERATOR, Case, Client, LetterOperator, Package, PackageType, Tenant, Timer
 from ..db.case import ASSIGNED, WAITING
-from ..db.letters import ACTIVE, CANCELLED, DONE, ENDED, LETTER_MODE, PENDING
+from ..db.letters import ACTIVE, CANCELLED, DONE, LETTER_MODE, PENDING
 from ..i18n import Lang, t
 from . import notify, polls, validate
 from .errors import Refusal, conflict, forbidden, not_found
@@ -151,7 +151,7 @@ async def grant(
         raise conflict("letters.has_package", package=label(current.number))
     await cases.client_ghost(ctx, tenant, client)  # gives the client the alias shown to staff
     package = await Package.grant(
-        tenant.id, client.id, client.alias or "-", counselor, kind, ACTIVE, ctx.clock.now_ms()
+        tenant.id, client.id, client.alias or "-", counselor, kind, ctx.clock.now_ms()
     )
     log.info("Package %s of tenant %s granted", package.number, tenant.slug)
     await _tell_client(ctx, tenant, client, package, "granted")
@@ -712,18 +712,36 @@ async def take_continue_answer(
 ) -> bool:
     """The client's answer to "continue?" (a poll answer or a lone 1 or 2). Continuing makes
     a package that waits for the payment; True when the event was the answer."""
+    event_id = EventID(raw["event_id"])
+    if raw["type"] in polls.POLL_RESPONSES or polls.chosen_answer(raw, event_id) in (
+        CONTINUE,
+        FINISH,
+    ):
+        answered = await Package.answered_by(event_id)
+        if answered is not None:  # handled before, perhaps not to the end: say it again
+            await _answered(ctx, tenant, raw, *answered)
+            return True
     package = await Package.current_for(client.id)
     if package is None or package.status != DONE or package.continue_poll is None:
         return False
     value = polls.chosen_answer(raw, package.continue_poll)
     if value not in (CONTINUE, FINISH):
         return raw["type"] in polls.POLL_RESPONSES
-    now = ctx.clock.now_ms()
-    if not await package.change_status(DONE, ENDED, now):
-        return True  # answered already
+    alias = client.alias or package.client_alias
+    made = await package.answer(event_id, value == CONTINUE, alias, ctx.clock.now_ms())
+    if made is not None:
+        await _answered(ctx, tenant, raw, package, made if made is not package else None)
+    return True
+
+
+async def _answered(
+    ctx: Context, tenant: Tenant, raw: dict[str, Any], package: Package, new: Package | None
+) -> None:
+    """Tell everyone what the answer to "continue?" did. Every notice has a transaction ID
+    from the answer, so saying it again after a crash sends nothing twice."""
     lang = _lang(tenant)
     room = RoomID(raw["room_id"])
-    if value == FINISH:
+    if new is None:
         await send_notice(
             ctx.desk(tenant.slug),
             room,
@@ -738,17 +756,7 @@ async def take_continue_answer(
                 t(lang, "letters.finished_operator", package=label(package.number)),
                 f"finish-{package.id}",
             )
-        return True
-    new = await Package.grant(
-        tenant.id,
-        client.id,
-        client.alias or package.client_alias,
-        package.operator_id,
-        package,
-        PENDING,
-        now,
-        previous_id=package.id,
-    )
+        return
     log.info("Package %s of tenant %s asked for; payment pending", new.number, tenant.slug)
     await send_notice(
         ctx.desk(tenant.slug),
@@ -777,7 +785,6 @@ async def take_continue_answer(
             t(lang, "letters.continue_operator", package=label(new.number)),
             f"continue-{new.id}",
         )
-    return True
 
 
 # Timers

@@ -53,12 +53,14 @@ async def upgrade_v9(conn: Connection, scheme: Scheme) -> None:
             letter_at      BIGINT,
             due_at         BIGINT,
             continue_poll  TEXT,
+            answer_event   TEXT UNIQUE,
             previous_id    BIGINT,
             UNIQUE (tenant_id, number),
             CHECK (sent >= 0 AND sent <= replies)
         )
     """)
     await conn.execute("CREATE INDEX package_client ON package (client_id, id)")
+    await conn.execute("CREATE INDEX package_previous ON package (previous_id)")
     await conn.execute("CREATE INDEX package_operator ON package (tenant_id, operator_id)")
     # Each numbered reply, by the operator's event: a retried relay finds its number here
     # instead of taking the next one.
