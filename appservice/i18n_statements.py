@@ -9,8 +9,8 @@ MESSAGES: dict[str, dict[Literal["ja", "en"], str]] = {
     "help.section.statements": {"ja": "明細", "en": "Statements"},
     # Commands
     "cmd.statements": {
-        "ja": "担当者ごとの月次明細の一覧（月を指定するとその月だけ）",
-        "en": "The counselors' monthly statements (of one month, if given)",
+        "ja": "担当者ごとの月次明細の一覧（月を指定するとその月だけ。プライベートルームでは自分の分）",
+        "en": "The counselors' monthly statements (of one month, if given; your own in your private room)",
     },
     "cmd.statements.args": {"ja": "[YYYY-MM]", "en": "[YYYY-MM]"},
     "cmd.statement-make": {

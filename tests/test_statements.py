@@ -304,6 +304,12 @@ async def _october(stack: Stack, users: OpenUser, api: Api) -> None:
         assert count(sato, _is_file(private, f".{kind}")) == 1
         assert count(admin.admin, _is_file(room, f".{kind}")) == 1
     assert count(kimura, _starts(clinic.private[kimura.user_id], "Your statement")) == 0
+    # Each counselor lists their own in their private room, and only their own.
+    own = f"Statements (1):\nS1 · {sato.user_id} · 2026-10 · sent · 28,000 JPY (3 line(s))"
+    assert await command(sato, private, "!statements") == own
+    kimura_room = clinic.private[kimura.user_id]
+    assert await command(kimura, kimura_room, "!statements") == "No statements."
+    assert await command(kimura, kimura_room, "!statement S1") == "There is no statement S1."
 
     # Bad input is refused and changes nothing.
     assert await admin.command("!statements 2026-13") == (

@@ -1,17 +1,26 @@
-"""Monthly statement commands (admin room): list, make and send, send the files again, and
-record the payment. The monthly run makes and sends them by itself (services/statements)."""
+"""Monthly statement commands: list, make and send, send the files again, and record the
+payment (admin room); a counselor lists their own and gets their files again in their private
+room. The monthly run makes and sends them by itself (services/statements)."""
 
 from __future__ import annotations
 
+from mautrix.types import UserID
+
 from ..db import Statement
 from ..services import history, statements
+from ..services.errors import not_found
 from .handler import CommandEvent, Place, UsageError, command
 
-ADMIN = Place.ADMIN
+ADMIN, PRIVATE = Place.ADMIN, Place.PRIVATE
 SHOWN = 100
 
 
-@command("statements", ADMIN, "statements")
+def _own(evt: CommandEvent) -> UserID | None:
+    """Outside the admin room a counselor sees only their own statements."""
+    return None if evt.place == ADMIN else evt.sender
+
+
+@command("statements", (ADMIN, PRIVATE), "statements")
 async def list_statements(evt: CommandEvent) -> None:
     if len(evt.args) > 1:
         raise UsageError
@@ -19,7 +28,7 @@ async def list_statements(evt: CommandEvent) -> None:
     month = evt.args[0] if evt.args else None
     if month is not None:
         history.month_range(tenant, month)  # refuses what is not a month
-    found = await Statement.of_tenant(tenant.id, month)
+    found = await Statement.of_tenant(tenant.id, month, _own(evt))
     if not found:
         await evt.reply(evt.t("statements.none"))
         return
@@ -49,12 +58,14 @@ async def statement_make(evt: CommandEvent) -> None:
     await evt.reply(evt.t("statements.sent", statement=statements.label(statement.number)))
 
 
-@command("statement", ADMIN, "statements")
+@command("statement", (ADMIN, PRIVATE), "statements")
 async def statement_files(evt: CommandEvent) -> None:
     if len(evt.args) != 1:
         raise UsageError
     tenant = evt.the_tenant
     statement = await statements.find(tenant, evt.args[0])
+    if _own(evt) not in (None, statement.operator_id):
+        raise not_found("statements.unknown", statement=statements.label(statement.number))
     await evt.reply(statements.notice(tenant, statement, "statements.made"))
     await statements.post_files(evt.ctx, tenant, statement, evt.room_id, evt.event_id)
 
