@@ -48,8 +48,8 @@ MESSAGES: dict[str, dict[Literal["ja", "en"], str]] = {
         "en": "This case's package: replies sent and the reply deadline",
     },
     "cmd.letter-settings": {
-        "ja": "手紙相談と明細の設定（country=祝日の国 session-price=セッション料金 package-month=started|completed currency=通貨）",
-        "en": "Letter and statement settings (country= whose public holidays, session-price=, package-month=started|completed, currency=)",
+        "ja": "手紙相談と明細の設定（country=祝日の国 session-price=セッション料金 package-month=started|completed currency=通貨 letter-reminder=start|6h）",
+        "en": "Letter and statement settings (country= whose public holidays, session-price=, package-month=started|completed, currency=, letter-reminder=start|6h)",
     },
     "cmd.letter-settings.args": {"ja": "[キー=値 …]", "en": "[key=value …]"},
     "cmd.letters": {
@@ -297,8 +297,12 @@ MESSAGES: dict[str, dict[Literal["ja", "en"], str]] = {
         "en": "At most {max} own days off can be kept.",
     },
     "letters.settings": {
-        "ja": "祝日の国: {country}\n通貨: {currency}\nセッション料金: {session_price}\nパッケージを計上する月: {package_month}",
-        "en": "Public holidays of: {country}\nCurrency: {currency}\nSession price: {session_price}\nPackages count in the month they are: {package_month}",
+        "ja": "祝日の国: {country}\n通貨: {currency}\nセッション料金: {session_price}\nパッケージを計上する月: {package_month}\n返信のリマインダー: {letter_reminder}",
+        "en": "Public holidays of: {country}\nCurrency: {currency}\nSession price: {session_price}\nPackages count in the month they are: {package_month}\nReply reminder: {letter_reminder}",
+    },
+    "letters.bad_reminder": {
+        "ja": "「{value}」は使えません（start で最終営業日の 9:00、または 6h のように期限の何時間前か。{max}h まで）。",
+        "en": "“{value}” cannot be used: start (09:00 on the last business day), or hours before the due time such as 6h (up to {max}h).",
     },
     "letters.unknown_setting": {
         "ja": "「{setting}」という設定はありません（使えるのは {options}）。",

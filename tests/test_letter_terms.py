@@ -4,14 +4,16 @@ numbering of a reply, and the length of a letter."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from mautrix.types import EventID, UserID
 from mautrix.util.async_db import Database
 
 from appservice import db
-from appservice.db import Package, PackageType
+from appservice.db import Package, PackageType, Tenant
 from appservice.db.letters import ACTIVE, DONE, ENDED, PENDING
 from appservice.services import letters
 from appservice.services.errors import Refusal
@@ -153,3 +155,15 @@ async def test_the_continue_answer_is_taken_once(packages: tuple[int, int]) -> N
     assert (old.id, old.status) == (package.id, ENDED)
     assert made is not None and made.id == new.id
     assert await Package.current_for(client) == made
+
+
+def test_the_reminder_comes_at_the_start_of_the_last_day_or_hours_before() -> None:
+    tokyo = ZoneInfo("Asia/Tokyo")
+    due = int(datetime(2026, 12, 9, tzinfo=tokyo).timestamp() * 1000)  # end of 12-08
+    tenant = Tenant(0, "x", "x", "counseling", "en", None, None, None, None, None, None, 0)
+    assert letters.reminder_for(tenant, due) == due - 15 * 3_600_000  # 09:00 on 12-08
+    tenant.letter_reminder = letters.reminder_setting("6H")
+    assert letters.reminder_for(tenant, due) == due - 6 * 3_600_000
+    for bad in ("0h", "73h", "soon", "-1h"):
+        with pytest.raises(Refusal):
+            letters.reminder_setting(bad)

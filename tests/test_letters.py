@@ -336,14 +336,20 @@ async def test_the_api_manages_types_packages_and_days_off(stack: Stack, users: 
         "M_INVALID_PARAM",
     )
     assert (await api.ok("GET", f"{base}/letter-settings"))["session_price"] == 0
+    await refused(
+        api, "PATCH", f"{base}/letter-settings", {"letter_reminder": "0h"}, 400, "M_INVALID_PARAM"
+    )
     settings = await api.ok(
-        "PATCH", f"{base}/letter-settings", {"session_price": 8000, "package_month": "completed"}
+        "PATCH",
+        f"{base}/letter-settings",
+        {"session_price": 8000, "package_month": "completed", "letter_reminder": "6h"},
     )
     assert settings == {
         "country": "JP",
         "currency": "JPY",
         "session_price": 8000,
         "package_month": "completed",
+        "letter_reminder": "6h",
     }
     # Continuing, and the payment confirmed through the API.
     await api.ok("POST", f"{base}/package-types", {"name": "One", "replies": 1})

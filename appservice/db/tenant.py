@@ -15,7 +15,7 @@ _COLUMNS = (
     "assign_mode, max_open, timezone, hours, closed_dates, texts, halted_at, intake, board, "
     "board_room, board_max_chars, board_daily_topics, session_minutes, session_cutoff_hours, "
     "session_reminders, video_lead_minutes, video_url, country, currency, session_price, "
-    "package_month"
+    "package_month, letter_reminder"
 )
 
 
@@ -59,6 +59,7 @@ class Tenant:
     currency: str = "JPY"
     session_price: int = 0
     package_month: str = "started"
+    letter_reminder: str = "start"
 
     @classmethod
     def _from_row(cls, row: Any) -> Tenant | None:
@@ -137,8 +138,8 @@ class Tenant:
             "closed_dates=$16, texts=$17, halted_at=$18, intake=$19, board=$20, board_room=$21, "
             "board_max_chars=$22, board_daily_topics=$23, session_minutes=$24, "
             "session_cutoff_hours=$25, session_reminders=$26, video_lead_minutes=$27, "
-            "video_url=$28, country=$29, currency=$30, session_price=$31, package_month=$32 "
-            "WHERE id=$1",
+            "video_url=$28, country=$29, currency=$30, session_price=$31, package_month=$32, "
+            "letter_reminder=$33 WHERE id=$1",
             self.id,
             self.name,
             self.suspended_at,
@@ -171,6 +172,7 @@ class Tenant:
             self.currency,
             self.session_price,
             self.package_month,
+            self.letter_reminder,
         )
 
     async def delete(self) -> None:

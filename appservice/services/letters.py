@@ -38,6 +38,7 @@ CONTINUE, FINISH = "1", "2"
 PACKAGE_MONTHS = ("started", "completed")
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_DAYS_OFF = 400
+MAX_REMIND_H = 72
 TEXT_TYPES = ("m.text", "m.notice", "m.emote")
 
 
@@ -422,7 +423,25 @@ def settings_of(tenant: Tenant) -> dict[str, object]:
         "currency": tenant.currency,
         "session_price": tenant.session_price,
         "package_month": tenant.package_month,
+        "letter_reminder": tenant.letter_reminder,
     }
+
+
+def reminder_setting(value: object) -> str:
+    """``start`` (09:00 on a reply's last business day) or ``<hours>h`` before it is due."""
+    text = str(value).strip().lower()
+    hours_before = text.removesuffix("h")
+    if text == "start" or (
+        text.endswith("h") and hours_before.isdigit() and 1 <= int(hours_before) <= MAX_REMIND_H
+    ):
+        return text
+    raise Refusal("letters.bad_reminder", value=text[:20], max=MAX_REMIND_H)
+
+
+def reminder_for(tenant: Tenant, due_ms: int) -> int:
+    if tenant.letter_reminder == "start":
+        return business_days.reminder_at(due_ms, _zone(tenant))
+    return due_ms - int(tenant.letter_reminder.removesuffix("h")) * 3_600_000
 
 
 async def change_settings(tenant: Tenant, changes: Mapping[str, object]) -> None:
@@ -442,6 +461,8 @@ async def change_settings(tenant: Tenant, changes: Mapping[str, object]) -> None
             if len(code) != 3 or not code.isalpha():
                 raise Refusal("letters.bad_currency", value=str(value)[:10])
             new[key] = code
+        elif key == "letter_reminder":
+            new[key] = reminder_setting(value)
         elif key == "session_price":
             new[key] = validate.count(value, low=0, high=LIMITS["price"][1], what="session price")
         else:
@@ -456,6 +477,7 @@ async def change_settings(tenant: Tenant, changes: Mapping[str, object]) -> None
     tenant.currency = str(new["currency"])
     tenant.session_price = int(str(new["session_price"]))
     tenant.package_month = str(new["package_month"])
+    tenant.letter_reminder = str(new["letter_reminder"])
     await tenant.save()
 
 
@@ -496,7 +518,7 @@ async def _start_due(ctx: Context, tenant: Tenant, package: Package, received: i
     package.due_at = due
     await package.save()
     payload = {"package": package.id, "due": due}
-    remind = business_days.reminder_at(due, _zone(tenant))
+    remind = reminder_for(tenant, due)
     if remind > ctx.clock.now_ms():
         await ctx.scheduler.add(REMINDER, remind, payload)
     await ctx.scheduler.add(OVERDUE, due, payload)

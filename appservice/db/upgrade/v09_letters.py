@@ -13,6 +13,9 @@ async def upgrade_v9(conn: Connection, scheme: Scheme) -> None:
         "currency TEXT NOT NULL DEFAULT 'JPY'",
         "session_price INTEGER NOT NULL DEFAULT 0",
         "package_month TEXT NOT NULL DEFAULT 'started'",  # or 'completed'
+        # When a counselor is reminded of a reply: 'start' (09:00 on its last business day)
+        # or a number of hours before it is due.
+        "letter_reminder TEXT NOT NULL DEFAULT 'start'",
         "next_package INTEGER NOT NULL DEFAULT 1",
         "next_statement INTEGER NOT NULL DEFAULT 1",
     ):
