@@ -24,7 +24,15 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from common import SERVER, SYNCED, pct, print_report, running_stack, until  # beside it
+from common import (  # beside it
+    SERVER,
+    SYNCED,
+    log_problems,
+    pct,
+    print_report,
+    running_stack,
+    until,
+)
 from mautrix.util.async_db import Database
 from nio import AsyncClient, LoginResponse, RoomSendResponse, SyncResponse
 
@@ -577,14 +585,7 @@ async def bench(
         for peer in [*board.operators, board.author]:
             await peer.close()
     sizes = await table_sizes(soudan.database_url)
-    log = await asyncio.to_thread((soudan.directory / "soudan.log").read_text, errors="replace")
-    problems = [  # each record's first line, and the last one (the exception) if it has more
-        " … ".join(dict.fromkeys((record[0], record[-1])))
-        for record in (
-            r.strip().splitlines() for r in re.split(r"^(?=\d{4}-\d\d-\d\d )", log, flags=re.M)
-        )
-        if record and re.match(r"\S+ \S+ (?:WARNING|ERROR|CRITICAL) ", record[0])
-    ]
+    problems = await log_problems(soudan)
     header = f"{'figure, ms':<44}{'got':>8}{'median':>9}{'p90':>9}{'max':>9}"
     return [
         f"phases {sum(marks.values()):.1f} s: "
@@ -602,8 +603,7 @@ async def bench(
         f"  throughput: {rate}",
         f"commands, send → bot reply received, {COMMAND_RUNS} runs each",
         *(f.line() for f in browsing),
-        f"soudan.log: {len(problems)} warnings or errors"
-        + "".join(f"\n  {line[:300]}" for line in problems[:5]),
+        problems,
     ]
 
 

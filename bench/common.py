@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import platform
+import re
 import secrets
 import sys
 import tempfile
@@ -114,4 +115,20 @@ def versions() -> str:
     return (
         f"Python {platform.python_version()}, Synapse {version('matrix-synapse')}, "
         f"mautrix {version('mautrix')}, matrix-nio {version('matrix-nio')}"
+    )
+
+
+async def log_problems(soudan: Soudan) -> str:
+    """The report's line on soudan.log: how many warnings and errors, and the first five (each
+    record's first line, and its last, the exception, if it has more)."""
+    log = await asyncio.to_thread((soudan.directory / "soudan.log").read_text, errors="replace")
+    problems = [
+        " … ".join(dict.fromkeys((record[0], record[-1])))
+        for record in (
+            r.strip().splitlines() for r in re.split(r"^(?=\d{4}-\d\d-\d\d )", log, flags=re.M)
+        )
+        if record and re.match(r"\S+ \S+ (?:WARNING|ERROR|CRITICAL) ", record[0])
+    ]
+    return f"soudan.log: {len(problems)} warnings or errors" + "".join(
+        f"\n  {line[:300]}" for line in problems[:5]
     )

@@ -32,7 +32,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from board import Api, Figure, Peer, login, replies_to  # beside it
-from common import SERVER, print_report, running_stack, until  # beside it
+from common import SERVER, log_problems, print_report, running_stack, until  # beside it
 from mautrix.types import UserID
 from mautrix.util.async_db import Database
 
@@ -553,17 +553,6 @@ async def table_sizes(db_url: str, desk: Desk) -> tuple[str, str]:
         await db.stop()
 
 
-def problems_in(log: str) -> list[str]:
-    """Each warning's or error's first line, and the last one (the exception) if it has more."""
-    return [
-        " … ".join(dict.fromkeys((record[0], record[-1])))
-        for record in (
-            r.strip().splitlines() for r in re.split(r"^(?=\d{4}-\d\d-\d\d )", log, flags=re.M)
-        )
-        if record and re.match(r"\S+ \S+ (?:WARNING|ERROR|CRITICAL) ", record[0])
-    ]
-
-
 async def bench(
     hs: Homeserver, soudan: Soudan, secret: str, args: argparse.Namespace
 ) -> list[str]:
@@ -594,8 +583,7 @@ async def bench(
         for peer in desk.peers:
             await peer.close()
     sizes, consistency = await table_sizes(soudan.database_url, desk)
-    log = await asyncio.to_thread((soudan.directory / "soudan.log").read_text, errors="replace")
-    problems = problems_in(log)
+    problems = await log_problems(soudan)
     header = f"{'figure, ms':<44}{'got':>8}{'median':>9}{'p90':>9}{'max':>9}"
     k = len(desk.clients)
     all_answered = [max(r.times) for r in rounds if len(r.answers) == k]
@@ -634,8 +622,7 @@ async def bench(
         Figure(
             "  Synapse alone: until the admin had all", floor_all, len(rounds), "no soudan"
         ).line(),
-        f"soudan.log: {len(problems)} warnings or errors"
-        + "".join(f"\n  {line[:300]}" for line in problems[:5]),
+        problems,
     ]
 
 
