@@ -388,12 +388,19 @@ def next_summary_at(tenant: Tenant, now_ms: int) -> int:
     return int(datetime(first.year, first.month, 1, SUMMARY_HOUR, tzinfo=zone).timestamp() * 1000)
 
 
-async def schedule_summaries(scheduler: Scheduler, tenants: list[Tenant], now_ms: int) -> None:
-    """Every tenant has its next monthly summary on the timer list (once)."""
-    pending = {timer.payload.get("tenant") for timer in await Timer.pending(MONTHLY)}
+async def schedule_monthly(
+    scheduler: Scheduler, kind: str, tenants: list[Tenant], now_ms: int
+) -> None:
+    """Every tenant has its next run of ``kind`` (09:00 on the 1st) on the timer list, once."""
+    pending = {timer.payload.get("tenant") for timer in await Timer.pending(kind)}
     for tenant in tenants:
         if tenant.id not in pending:
-            await scheduler.add(MONTHLY, next_summary_at(tenant, now_ms), {"tenant": tenant.id})
+            await scheduler.add(kind, next_summary_at(tenant, now_ms), {"tenant": tenant.id})
+
+
+async def schedule_summaries(scheduler: Scheduler, tenants: list[Tenant], now_ms: int) -> None:
+    """Every tenant has its next monthly summary on the timer list (once)."""
+    await schedule_monthly(scheduler, MONTHLY, tenants, now_ms)
 
 
 async def on_monthly(ctx: Context, timer: Timer) -> None:

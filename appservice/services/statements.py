@@ -265,11 +265,7 @@ async def mark_paid(ctx: Context, tenant: Tenant, ref: object) -> Statement:
 
 async def schedule(scheduler: Scheduler, tenants: list[Tenant], now_ms: int) -> None:
     """Every tenant has its next monthly statement run on the timer list (once)."""
-    pending = {timer.payload.get("tenant") for timer in await Timer.pending(MONTHLY)}
-    for tenant in tenants:
-        if tenant.id not in pending:
-            due = history.next_summary_at(tenant, now_ms)
-            await scheduler.add(MONTHLY, due, {"tenant": tenant.id})
+    await history.schedule_monthly(scheduler, MONTHLY, tenants, now_ms)
 
 
 async def on_monthly(ctx: Context, timer: Timer) -> None:
