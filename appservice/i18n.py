@@ -885,7 +885,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "add|remove <YYYY-MM-DD>[..<YYYY-MM-DD>]",
         "en": "add|remove <YYYY-MM-DD>[..<YYYY-MM-DD>]",
     },
-    "routing.bad_closed_range": {
+    "bad.period": {
         "ja": "期間 {first}..{last} は使えません（始まりが終わり以前で、{max} 日以内にしてください）。",
         "en": "The period {first}..{last} cannot be used: it must start on or before its end and span at most {max} days.",
     },

@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from appservice import hours
 from appservice.db import LetterOperator, Package, PackageType
 from appservice.db.letters import PACKAGE_STATUSES
 from appservice.services import letters, validate
@@ -58,7 +59,7 @@ def _days_off_json(state: LetterOperator) -> dict[str, Any]:
     return {
         "operator": state.user_id,
         "accepts": state.accepts,
-        "weekly_off": [letters.WEEKDAY_NAMES[day] for day in state.weekly_off],
+        "weekly_off": [hours.WEEKDAYS[day] for day in state.weekly_off],
         "days_off": state.days_off,
     }
 
@@ -158,10 +159,7 @@ async def cancel(request: web.Request) -> web.Response:
 
 async def get_days_off(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
-    operator = validate.user_id(request.match_info["user_id"])
-    if not await tenant.has_member(operator, "operator"):
-        raise Refusal("operator.unknown", status=404, errcode="M_NOT_FOUND", user_id=operator)
-    return ok(_days_off_json(await LetterOperator.get(tenant.id, operator)))
+    return ok(_days_off_json(await letters.operator_days(tenant, request.match_info["user_id"])))
 
 
 def _dates(data: dict[str, Any], key: str) -> list[str]:
@@ -173,7 +171,7 @@ def _dates(data: dict[str, Any], key: str) -> list[str]:
 
 async def change_days_off(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
-    operator = validate.user_id(request.match_info["user_id"])
+    operator = request.match_info["user_id"]
     data = await body(request)
     unknown = [key for key in data if key not in DAYS_OFF_KEYS]
     if unknown:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from mautrix.types import UserID
 
-from ..db import Case, Client, LetterOperator, Package, PackageType
+from ..db import Case, Client, Package, PackageType
 from ..db.letters import PACKAGE_STATUSES
 from ..services import letters, validate
-from ..services.errors import Refusal
 from .handler import CommandEvent, Place, UsageError, command
 
 ADMIN, STAFF, CASE, PRIVATE = Place.ADMIN, Place.STAFF, Place.CASE, Place.PRIVATE
@@ -150,9 +149,7 @@ async def days_off(evt: CommandEvent) -> None:
     operator, args = _operator_arg(evt)
     tenant = evt.the_tenant
     if not args:
-        if evt.place == ADMIN and not await tenant.has_member(operator, "operator"):
-            raise Refusal("operator.unknown", user_id=operator)
-        state = await LetterOperator.get(tenant.id, operator)
+        state = await letters.operator_days(tenant, operator)
     elif len(args) == 2 and args[0].lower() == "weekly":
         state = await letters.change_days_off(tenant, operator, weekly_off=letters.weekly(args[1]))
     elif len(args) == 2 and args[0].lower() in ("add", "remove"):

@@ -193,10 +193,13 @@ async def on_client_event(
         return
     event_type = raw["type"]
     content = raw.get("content", {})
+    package = None
     if event_type in polls.POLL_RESPONSES or event_type == "m.room.message":
+        # The letter package, read once: nothing below changes it before it is used again.
+        package = await Package.current_for(client.id)
         # The continue question first: a lone "1" after the last reply answers it, even if
         # the case was closed (and a rating asked) just after.
-        if await _letters().take_continue_answer(ctx, tenant, client, raw):
+        if await _letters().take_continue_answer(ctx, tenant, client, package, raw):
             return
         if await _take_rating(ctx, tenant, client, raw):
             return
@@ -224,7 +227,6 @@ async def on_client_event(
                 reply_to=raw["event_id"],
             )
             return
-        package = await Package.current_for(client.id)
         if package is not None:
             case = await _letters().before_client_letter(ctx, tenant, client, package, case, raw)
             if case is not None:

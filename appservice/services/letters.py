@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from mautrix.types import EventID, RoomID, UserID
@@ -21,7 +21,17 @@ from mautrix.types import EventID, RoomID, UserID
 from .. import business_days, hours
 from ..bot import send_notice, txn_for
 from ..context import Context
-from ..db import OPERATOR, Case, Client, LetterOperator, Package, PackageType, Tenant, Timer
+from ..db import (
+    OPERATOR,
+    Case,
+    Client,
+    LetterOperator,
+    OperatorSettings,
+    Package,
+    PackageType,
+    Tenant,
+    Timer,
+)
 from ..db.case import ASSIGNED, WAITING
 from ..db.letters import ACTIVE, CANCELLED, DONE, LETTER_MODE, PENDING
 from ..i18n import Lang, t
@@ -36,7 +46,6 @@ LIMITS = {"replies": (1, 100), "days": (1, 30), "chars": (1, 100_000), "price": 
 TYPE_OPTIONS = tuple(DEFAULTS)
 CONTINUE, FINISH = "1", "2"
 PACKAGE_MONTHS = ("started", "completed")
-WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_DAYS_OFF = 400
 MAX_REMIND_H = 72
 TEXT_TYPES = ("m.text", "m.notice", "m.emote")
@@ -162,7 +171,7 @@ async def grant(
 
 
 async def _tell_client(
-    ctx: Context, tenant: Tenant, client: Client, package: Package, why: str, **params: object
+    ctx: Context, tenant: Tenant, client: Client, package: Package, why: str
 ) -> None:
     if not client.room_id:
         return
@@ -174,7 +183,6 @@ async def _tell_client(
         replies=package.replies,
         chars=package.char_limit,
         days=package.deadline_days,
-        **params,
     )
     if why == "granted" and package.operator_id is None:
         text += "\n" + t(lang, "letters.choose_counselor")
@@ -205,8 +213,6 @@ async def _tell_counselor_of_grant(ctx: Context, tenant: Tenant, package: Packag
 
 async def _operator_room(ctx: Context, tenant: Tenant, package: Package) -> RoomID:
     """The counselor's case room with this client, or their private room."""
-    from ..db import OperatorSettings
-
     assert package.operator_id
     case = await Case.open_for(package.client_id) if package.client_id else None
     if case and case.status == ASSIGNED and case.operator_id == package.operator_id:
@@ -316,7 +322,7 @@ async def confirm_payment(ctx: Context, tenant: Tenant, ref: object) -> Package:
     """An admin confirms the payment of a package the client asked for: it runs from now."""
     package = await find(tenant, ref)
     now = ctx.clock.now_ms()
-    if package.status != PENDING or not await package.change_status(PENDING, ACTIVE, now):
+    if not await package.change_status(PENDING, ACTIVE, now):
         raise conflict(
             "letters.not_pending",
             package=label(package.number),
@@ -374,37 +380,34 @@ def weekly(value: str) -> list[int]:
         return []
     days = []
     for part in value.lower().split(","):
-        if part.strip() not in WEEKDAY_NAMES:
-            raise Refusal("letters.bad_weekday", value=part[:10], options=",".join(WEEKDAY_NAMES))
-        days.append(WEEKDAY_NAMES.index(part.strip()))
+        if part.strip() not in hours.WEEKDAYS:
+            raise Refusal("letters.bad_weekday", value=part[:10], options=",".join(hours.WEEKDAYS))
+        days.append(hours.WEEKDAYS.index(part.strip()))
     if len(set(days)) == 7:
         raise Refusal("letters.every_day_off")
     return sorted(set(days))
 
 
 def date_span(value: str) -> list[str]:
-    """``YYYY-MM-DD`` or ``YYYY-MM-DD..YYYY-MM-DD`` as ISO dates."""
-    first, sep, last = value.partition("..")
-    start = validate.parse_date(first)
-    end = validate.parse_date(last) if sep else start
-    span = (end - start).days + 1
-    if not 1 <= span <= MAX_DAYS_OFF:
-        raise Refusal("routing.bad_closed_range", first=first, last=last, max=MAX_DAYS_OFF)
-    return [(start + timedelta(days=n)).isoformat() for n in range(span)]
+    """Own days off as typed: a date or a period."""
+    return validate.date_span(value, MAX_DAYS_OFF)
+
+
+async def operator_days(tenant: Tenant, operator: object) -> LetterOperator:
+    """An operator's letter settings and days off; refused for anyone not an operator."""
+    return await LetterOperator.get(tenant.id, await _letter_operator(tenant, operator))
 
 
 async def change_days_off(
     tenant: Tenant,
-    operator: UserID,
+    operator: object,
     *,
     accepts: bool | None = None,
     weekly_off: list[int] | None = None,
     add: list[str] = (),  # type: ignore[assignment]
     remove: list[str] = (),  # type: ignore[assignment]
 ) -> LetterOperator:
-    if not await tenant.has_member(operator, OPERATOR):
-        raise not_found("operator.unknown", user_id=operator)
-    state = await LetterOperator.get(tenant.id, operator)
+    state = await operator_days(tenant, operator)
     if accepts is not None:
         state.accepts = accepts
     if weekly_off is not None:
@@ -730,10 +733,11 @@ async def _ask_to_continue(ctx: Context, tenant: Tenant, package: Package) -> No
 
 
 async def take_continue_answer(
-    ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]
+    ctx: Context, tenant: Tenant, client: Client, package: Package | None, raw: dict[str, Any]
 ) -> bool:
-    """The client's answer to "continue?" (a poll answer or a lone 1 or 2). Continuing makes
-    a package that waits for the payment; True when the event was the answer."""
+    """The client's answer to "continue?" (a poll answer or a lone 1 or 2) about ``package``,
+    their current one. Continuing makes a package that waits for the payment; True when the
+    event was the answer."""
     event_id = EventID(raw["event_id"])
     if raw["type"] in polls.POLL_RESPONSES or polls.chosen_answer(raw, event_id) in (
         CONTINUE,
@@ -743,7 +747,6 @@ async def take_continue_answer(
         if answered is not None:  # handled before, perhaps not to the end: say it again
             await _answered(ctx, tenant, raw, *answered)
             return True
-    package = await Package.current_for(client.id)
     if package is None or package.status != DONE or package.continue_poll is None:
         return False
     value = polls.chosen_answer(raw, package.continue_poll)
@@ -897,7 +900,7 @@ def package_line(tenant: Tenant, package: Package) -> str:
 
 
 def days_off_text(lang: Lang, state: LetterOperator) -> str:
-    names = ",".join(WEEKDAY_NAMES[d] for d in state.weekly_off) or "none"
+    names = ",".join(hours.WEEKDAYS[d] for d in state.weekly_off) or "none"
     return t(
         lang,
         "letters.days_off",
@@ -905,7 +908,3 @@ def days_off_text(lang: Lang, state: LetterOperator) -> str:
         weekly=names,
         days=", ".join(state.days_off) or "-",
     )
-
-
-def today(tenant: Tenant, now_ms: int) -> date:
-    return datetime.fromtimestamp(now_ms / 1000, tz=_zone(tenant)).date()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from mautrix.types import UserID
@@ -16,7 +16,6 @@ from ..db.case import EXPIRED, WAITING
 from ..i18n import Lang, t
 from . import cases, notify, permissions, polls, validate
 from .errors import Refusal, conflict, forbidden, not_found
-from .validate import parse_date
 
 log = logging.getLogger("soudan.routing")
 
@@ -366,22 +365,10 @@ MAX_CLOSED_RANGE = 366
 
 async def set_closed_date(tenant: Tenant, day: str, closed: bool) -> None:
     """Close or reopen one date, or every date of ``first..last`` (a year at most)."""
-    first, sep, last = day.partition("..")
-    start = parse_date(first)
-    end = parse_date(last) if sep else start
-    span = (end - start).days + 1
-    if not 1 <= span <= MAX_CLOSED_RANGE:
-        raise Refusal("routing.bad_closed_range", first=first, last=last, max=MAX_CLOSED_RANGE)
+    span = validate.date_span(day, MAX_CLOSED_RANGE)
     dates = set(tenant.closed_dates)
-    for offset in range(span):
-        value = (start + timedelta(days=offset)).isoformat()
-        (dates.add if closed else dates.discard)(value)
-    tenant.closed_dates = sorted(dates)
+    tenant.closed_dates = sorted(dates | set(span) if closed else dates - set(span))
     await tenant.save()
-
-
-def _date(day: str) -> str:
-    return parse_date(day).isoformat()
 
 
 async def set_text(tenant: Tenant, kind: str, value: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 
 from mautrix.types import UserID
 
@@ -88,3 +88,15 @@ def parse_date(value: object) -> date:
         return date.fromisoformat(str(value))
     except ValueError:
         raise Refusal("bad.date", value=str(value)[:40]) from None
+
+
+def date_span(value: str, longest: int) -> list[str]:
+    """``YYYY-MM-DD``, or every date of ``YYYY-MM-DD..YYYY-MM-DD`` (``longest`` days at most),
+    as ISO dates."""
+    first, sep, last = value.partition("..")
+    start = parse_date(first)
+    end = parse_date(last) if sep else start
+    span = (end - start).days + 1
+    if not 1 <= span <= longest:
+        raise Refusal("bad.period", first=first, last=last, max=longest)
+    return [(start + timedelta(days=n)).isoformat() for n in range(span)]
