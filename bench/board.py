@@ -30,6 +30,7 @@ from common import (  # beside it
     log_problems,
     pct,
     print_report,
+    row_counts,
     running_stack,
     until,
 )
@@ -349,13 +350,7 @@ async def table_sizes(db_url: str) -> str:
     db = Database.create(db_url)
     await db.start()
     try:
-        counts = [
-            f"{table} {await db.fetchval(f'SELECT COUNT(*) FROM {table}')}"
-            for table in ("board_topic", "board_post", "board_event")
-        ]
-        if db.scheme.value.startswith("postgres"):
-            counts.append(f"PostgreSQL {await db.fetchval('SHOW server_version')}")
-        return ", ".join(counts)
+        return await row_counts(db, ("board_topic", "board_post", "board_event"))
     finally:
         await db.stop()
 

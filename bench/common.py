@@ -20,6 +20,8 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from mautrix.util.async_db import Database  # noqa: E402
+
 from appservice.testbed import Homeserver, Soudan, free_port  # noqa: E402
 from tests.pgserver import find_or_start  # noqa: E402
 
@@ -132,3 +134,11 @@ async def log_problems(soudan: Soudan) -> str:
     return f"soudan.log: {len(problems)} warnings or errors" + "".join(
         f"\n  {line[:300]}" for line in problems[:5]
     )
+
+
+async def row_counts(db: Database, tables: tuple[str, ...]) -> str:
+    """``table N`` for each table, and the PostgreSQL version where it is PostgreSQL."""
+    counts = [f"{table} {await db.fetchval(f'SELECT COUNT(*) FROM {table}')}" for table in tables]
+    if db.scheme.value.startswith("postgres"):
+        counts.append(f"PostgreSQL {await db.fetchval('SHOW server_version')}")
+    return ", ".join(counts)

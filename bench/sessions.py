@@ -32,7 +32,14 @@ from functools import partial
 from typing import Any, TypeVar
 
 from board import Api, Figure, Peer, login, replies_to  # beside it
-from common import SERVER, log_problems, print_report, running_stack, until  # beside it
+from common import (  # beside it
+    SERVER,
+    log_problems,
+    print_report,
+    row_counts,
+    running_stack,
+    until,
+)
 from mautrix.types import UserID
 from mautrix.util.async_db import Database
 
@@ -537,18 +544,13 @@ async def table_sizes(db_url: str, desk: Desk) -> tuple[str, str]:
     db = Database.create(db_url)
     await db.start()
     try:
-        counts = [
-            f"{table} {await db.fetchval(f'SELECT COUNT(*) FROM {table}')}"
-            for table in ("slot", "booking", "timer")
-        ]
-        if db.scheme.value.startswith("postgres"):
-            counts.append(f"PostgreSQL {await db.fetchval('SHOW server_version')}")
+        sizes = await row_counts(db, ("slot", "booking", "timer"))
         wrong = await db.fetchval(
             "SELECT COUNT(*) FROM slot s WHERE s.booked <> (SELECT COUNT(*) FROM booking b "
             "WHERE b.slot_id=s.id AND b.status='booked')"
         )
         over = await db.fetchval("SELECT COUNT(*) FROM slot WHERE booked > capacity")
-        return ", ".join(counts), f"{wrong} slots whose booked count differs, {over} over capacity"
+        return sizes, f"{wrong} slots whose booked count differs, {over} over capacity"
     finally:
         await db.stop()
 
