@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 from mautrix.types import UserID
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from appservice.db import Booking, Package, Statement, Tenant
 from appservice.services import history, statements
@@ -218,6 +219,12 @@ OCTOBER = [
 
 def _check_files(pdf: bytes, sheet: bytes, table: bytes) -> None:
     assert pdf.startswith(b"%PDF")
+    text = re.sub(
+        r"[\s\x00]+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    )
+    assert [text.count(f"{day}") for day, *_ in OCTOBER] == [1, 1, 1], text
+    for amount in ("8,000JPY", "12,000JPY", "28,000JPY"):
+        assert amount in text, text
     rows = [[cell.value for cell in row] for row in load_workbook(io.BytesIO(sheet)).active.rows]  # type: ignore[union-attr]
     body = [(v[0].date().isoformat(), v[1], v[2], v[3]) for v in rows[4:7]]
     assert body == OCTOBER, rows
