@@ -7,8 +7,9 @@ Loaded by Synapse from homeserver.yaml::
         config:
           client_localpart_prefix: "c-"
 
-Only the standard library and Synapse are imported here, so the file can be mounted into a
-Synapse image on its own.
+Only the standard library and Synapse's stable module API (``synapse.module_api`` and
+``synapse.module_api.errors``) are imported here, so the file can be mounted into a Synapse
+image on its own and keeps working across Synapse releases.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from synapse.api.errors import Codes
 from synapse.module_api import NOT_SPAM, ModuleApi
+from synapse.module_api.errors import Codes, ConfigError
 
 Verdict = Literal["NOT_SPAM"] | tuple[Codes, dict[str, Any]]
 
@@ -41,7 +42,7 @@ class SoudanGuard:
     def parse_config(config: dict[str, Any]) -> GuardConfig:
         prefix = config.get("client_localpart_prefix")
         if not isinstance(prefix, str) or not prefix:
-            raise ValueError("client_localpart_prefix: expected a non-empty string such as c-")
+            raise ConfigError("client_localpart_prefix: expected a non-empty string such as c-")
         return GuardConfig(client_localpart_prefix=prefix)
 
     def is_client(self, user_id: str) -> bool:

@@ -37,7 +37,7 @@ from common import (  # beside it
 from mautrix.util.async_db import Database
 from nio import AsyncClient, LoginResponse, RoomSendResponse, SyncResponse
 
-from appservice.testbed import Homeserver, Soudan, http_json
+from appservice.dev.testbed import Homeserver, Soudan, http_json
 
 NAMES = ("Sakura", "Kaede", "Ren", "Hinata", "Mio", "Yui", "Rin", "Sora")
 BACKGROUND_CLIENTS = 5

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from mautrix.util.async_db import Database  # noqa: E402
 
-from appservice.testbed import Homeserver, Soudan, free_port  # noqa: E402
+from appservice.dev.testbed import Homeserver, Soudan, free_port  # noqa: E402
 from tests.pgserver import find_or_start  # noqa: E402
 
 SERVER = "bench.test"

@@ -25,7 +25,7 @@ from common import SYNCED, pct, running_stack, until  # beside this file
 from nio import AsyncClient, LoginResponse, RoomSendResponse, SyncResponse
 
 from appservice.bot import txn_for
-from appservice.testbed import Homeserver, Soudan, http_json
+from appservice.dev.testbed import Homeserver, Soudan, http_json
 
 TAG = re.compile(r"^bench (\S+) (\d+\.\d+)$")
 STAMP = r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) DEBUG \S+ "

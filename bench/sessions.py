@@ -44,9 +44,9 @@ from mautrix.types import UserID
 from mautrix.util.async_db import Database
 
 from appservice.db import Booking, Slot, Tenant, Timer
+from appservice.dev.testbed import Homeserver, Soudan
 from appservice.hours import zone
 from appservice.services.sessions import MINUTE, REMINDER, VIDEO
-from appservice.testbed import Homeserver, Soudan
 
 NAMES = ("Aoi", "Haru", "Mizuki", "Yuki", "Nao", "Sora", "Ren", "Mio", "Kaede", "Rin")
 OTHER_OPERATORS = 4  # besides the measured one; the background slots are spread over all five

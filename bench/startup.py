@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from appservice.testbed import Homeserver, Soudan, free_port  # noqa: E402
+from appservice.dev.testbed import Homeserver, Soudan, free_port  # noqa: E402
 from tests.pgserver import find_or_start  # noqa: E402
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from appservice.config import Config
-from appservice.testbed import Homeserver, Service, Soudan, free_port, http_json
+from appservice.dev.testbed import Homeserver, Service, Soudan, free_port, http_json
 
 from .matrix import User, login
 from .pgserver import PostgresServer, find_or_start

@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from appservice.testbed import free_port
+from appservice.dev.testbed import free_port
 
 from .conftest import TIMINGS, OpenUser
 from .matrix import reply_to

@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from icalendar import Calendar
 
-from appservice.testbed import http_json
+from appservice.dev.testbed import http_json
 
 from .conftest import OpenUser, Stack
 from .matrix import reply_to

@@ -26,8 +26,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from .config import Config
-from .registration import write_registration
+from ..config import Config
+from ..registration import write_registration
 
 _BIG = {"per_second": 10000, "burst_count": 100000}
 

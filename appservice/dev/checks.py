@@ -12,6 +12,8 @@ CHECKS: list[tuple[str, list[str]]] = [
     ("ruff check", ["ruff", "check", "."]),
     ("ruff format", ["ruff", "format", "--check", "."]),
     ("mypy", ["mypy"]),
+    # The layers of ARCHITECTURE.md "The house", as contracts in pyproject.toml.
+    ("import-linter", ["lint-imports", "--no-cache"]),
 ]
 
 

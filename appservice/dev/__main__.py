@@ -17,7 +17,7 @@ import sys
 import venv
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 VENV = Path(os.environ.get("SOUDAN_VENV", ROOT / ".venv"))
 PYTHON = VENV / "bin" / "python"
 
@@ -49,7 +49,7 @@ def main() -> None:
         os.execv(PYTHON, [str(PYTHON), "-m", "appservice.dev", *args])
     os.chdir(ROOT)
     if args[:1] == ["test"]:
-        from .devtest import run_tests
+        from .checks import run_tests
 
         sys.exit(run_tests(args[1:]))
     from .localsystem import run_local_system
