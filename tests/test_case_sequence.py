@@ -1,11 +1,12 @@
-"""A case's event sequence numbers on a database of its own (SQLite, every migration): taken
-at once by many workers they stay unique, and the migration that adds the unique index
-renumbers the duplicates written before it."""
+"""A case's event sequence numbers on a database of its own (every migration, on SQLite and
+PostgreSQL): taken at once by many workers they stay unique, and the migration that adds the
+unique index renumbers the duplicates written before it."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from mautrix.util.async_db import Database, UpgradeTable
 
 from appservice import db
 from appservice.db import Case, EventMap
+
+from .pgserver import PostgresServer
 
 CLIENT_ROOM, CASE_ROOM = RoomID("!client:x"), RoomID("!case:x")
 
@@ -33,9 +36,20 @@ async def _case(database: Database) -> int:
     return (await Case.open_new(tenant, client, 0)).id
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:{tmp_path / 'seq.db'}"
+        return
+    pg: PostgresServer = request.getfixturevalue("postgres")
+    name = f"soudan_seq_{uuid.uuid4().hex[:12]}"
+    yield pg.create_database(name)
+    pg.drop_database(name)
+
+
 @pytest.fixture
-async def case(tmp_path: Path) -> AsyncIterator[int]:
-    database = Database.create(f"sqlite:{tmp_path / 'seq.db'}", upgrade_table=db.upgrade_table)
+async def case(url: str) -> AsyncIterator[int]:
+    database = Database.create(url, upgrade_table=db.upgrade_table)
     await database.start()
     db.init(database)
     try:
@@ -55,8 +69,7 @@ async def test_two_rooms_adding_at_once_never_share_a_number(case: int) -> None:
     assert len(seqs) == 80 and len(set(seqs)) == 80
 
 
-async def test_the_migration_renumbers_duplicates_in_their_order(tmp_path: Path) -> None:
-    url = f"sqlite:{tmp_path / 'old.db'}"
+async def test_the_migration_renumbers_duplicates_in_their_order(url: str) -> None:
     before = UpgradeTable(version_table_name="soudan_version", database_name="soudan")
     before.upgrades = db.upgrade_table.upgrades[:9]
     old = Database.create(url, upgrade_table=before)
