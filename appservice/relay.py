@@ -140,7 +140,6 @@ async def relay(
     event_type: str,
     content: dict[str, Any],
     target_room: RoomID,
-    seq: int,
     sent_at: int | None = None,
 ) -> EventID | None:
     """Send the copy (at most once per source event and target room) and record it, with its
@@ -153,7 +152,7 @@ async def relay(
         return None
     event_id = await send_once(intent, target_room, source_event, event_type, converted)
     await EventMap.add(
-        case_id, source_room, source_event, target_room, event_id, seq, text_of(converted), sent_at
+        case_id, source_room, source_event, target_room, event_id, text_of(converted), sent_at
     )
     return event_id
 

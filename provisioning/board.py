@@ -109,14 +109,18 @@ async def hide_topic(request: web.Request) -> web.Response:
 async def close_topic(request: web.Request) -> web.Response:
     ctx = context(request)
     tenant = await tenant_of(request)
-    topic = await board.set_closed(ctx, tenant, request.match_info["number"], True)
+    topic = await board.set_closed(
+        ctx, tenant, request.match_info["number"], True, ctx.az.bot_mxid
+    )
     return ok(await _topic_detail(tenant, topic))
 
 
 async def reopen_topic(request: web.Request) -> web.Response:
     ctx = context(request)
     tenant = await tenant_of(request)
-    topic = await board.set_closed(ctx, tenant, request.match_info["number"], False)
+    topic = await board.set_closed(
+        ctx, tenant, request.match_info["number"], False, ctx.az.bot_mxid
+    )
     return ok(await _topic_detail(tenant, topic))
 
 

@@ -162,14 +162,14 @@ async def client_record(request: web.Request) -> web.Response:
 async def add_client_tag(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     client = await find_client(tenant, request.match_info["client"])
-    await records.set_tag(tenant, client, request.match_info["tag"], True)
+    await records.set_tag(tenant, client, request.match_info["tag"], True, None)
     return ok(await _record_json(client))
 
 
 async def remove_client_tag(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     client = await find_client(tenant, request.match_info["client"])
-    await records.set_tag(tenant, client, request.match_info["tag"], False)
+    await records.set_tag(tenant, client, request.match_info["tag"], False, None)
     return ok(await _record_json(client))
 
 
@@ -178,7 +178,7 @@ async def add_client_note(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     data = await body(request)
     client = await find_client(tenant, request.match_info["client"])
-    await records.add_client_note(ctx, client, ctx.az.bot_mxid, field(data, "body"))
+    await records.add_client_note(ctx, client, ctx.az.bot_mxid, field(data, "body"), None)
     return ok(await _record_json(client), status=201)
 
 
@@ -285,15 +285,11 @@ async def export_cases(request: web.Request) -> web.Response:
     ctx = context(request)
     tenant = await tenant_of(request)
     query = dict(request.query)
-    kind = query.pop(FORMAT, "csv").lower()
-    if kind not in history.FORMATS:
-        raise Refusal("history.bad_format", value=kind[:20], options=", ".join(history.FORMATS))
+    kind = query.pop(FORMAT, "csv")
     settings = await _viewer(tenant, query)
-    filters = await history.parse_filters(tenant, query)
-    rows = await history.search(tenant, filters, settings)
-    data = history.render(tenant, rows, settings, kind)
-    name = history.file_name(tenant, ctx.clock.now_ms(), kind)
-    return attachment(data, name, history.MIME[kind], "utf-8" if kind == "csv" else None)
+    found = await history.export(tenant, kind, query, settings, ctx.clock.now_ms())
+    charset = "utf-8" if found.mime == history.MIME["csv"] else None
+    return attachment(found.data, found.name, found.mime, charset)
 
 
 async def summary(request: web.Request) -> web.Response:

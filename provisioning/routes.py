@@ -8,12 +8,10 @@ from typing import Any
 from aiohttp import web
 from mautrix.types import UserID
 
-from appservice import hours
 from appservice.context import Context
 from appservice.db import ADMIN, OPERATOR, ApiToken, Client, Tenant
 from appservice.services import clients, routing, tenants
 from appservice.services.errors import Refusal
-from appservice.services.validate import parse_date
 
 from . import board, letters, records, sessions, statements
 from .api import body, context, field, ok, require_platform, tenant_of
@@ -309,6 +307,18 @@ async def broadcast(request: web.Request) -> web.Response:
     return ok({"sent_to": count})
 
 
+# The tenant's settings (platform token or the tenant's own token)
+
+
+async def get_settings(request: web.Request) -> web.Response:
+    return ok(tenants.settings_of(await tenant_of(request)))
+
+
+async def change_settings(request: web.Request) -> web.Response:
+    tenant = await tenants.change_settings(await tenant_of(request), await body(request))
+    return ok(tenants.settings_of(tenant))
+
+
 # Routing and hours (platform token or the tenant's own token)
 
 
@@ -330,28 +340,12 @@ async def get_hours(request: web.Request) -> web.Response:
 async def set_hours(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     data = await body(request)
-    # Check everything before changing anything: a bad day leaves the others as they were.
-    if "timezone" in data:
-        hours.zone(str(data["timezone"]))
-    days = data.get("hours", {})
-    if not isinstance(days, dict):
-        raise Refusal("bad.field", errcode="M_BAD_JSON", field="hours")
-    for day, ranges in days.items():
-        if str(day).lower()[:3] not in hours.WEEKDAYS:
-            raise Refusal("hours.bad_day", value=str(day)[:20])
-        hours.parse_ranges(str(ranges))
-    closed = data.get("closed_dates")
-    if closed is not None and not isinstance(closed, list):
-        raise Refusal("bad.field", errcode="M_BAD_JSON", field="closed_dates")
-    for day in closed or []:
-        parse_date(day)
-    if "timezone" in data:
-        await routing.set_timezone(tenant, str(data["timezone"]))
-    for day, ranges in days.items():
-        await routing.set_hours(tenant, str(day), str(ranges))
-    if closed is not None:
-        tenant.closed_dates = sorted({parse_date(day).isoformat() for day in closed})
-        await tenant.save()
+    await routing.change_hours(
+        tenant,
+        timezone=data.get("timezone"),
+        days=data.get("hours"),
+        closed_dates=data.get("closed_dates"),
+    )
     return ok(_hours_json(context(request), tenant))
 
 
@@ -405,6 +399,8 @@ def add_routes(app: web.Application) -> None:
     r.add_post(f"{t}/groups/{{group}}/members", add_group_member)
     r.add_delete(f"{t}/groups/{{group}}/members/{{client}}", remove_group_member)
     r.add_post(f"{t}/broadcast", broadcast)
+    r.add_get(f"{t}/settings", get_settings)
+    r.add_patch(f"{t}/settings", change_settings)
     r.add_get(f"{t}/hours", get_hours)
     r.add_put(f"{t}/hours", set_hours)
     r.add_put(f"{t}/routing", set_routing)

@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from appservice.db import Statement
-from appservice.services import history, statements
+from appservice.services import statements
 from appservice.services.errors import Refusal
 
 from .api import attachment, body, context, field, ok, tenant_of
@@ -42,10 +42,7 @@ def _statement_json(statement: Statement, lines: bool = True) -> dict[str, Any]:
 
 async def list_statements(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
-    month = request.query.get("month")
-    if month is not None:
-        history.month_range(tenant, month)  # refuses what is not a month
-    found = await Statement.of_tenant(tenant.id, month)
+    found = await statements.visible(tenant, request.query.get("month"), None)
     return ok({"statements": [_statement_json(s, lines=False) for s in found]})
 
 

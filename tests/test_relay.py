@@ -10,9 +10,10 @@ from typing import Any
 
 import aiohttp
 import pytest
+from mautrix.util.async_db import Database
 
 from .conftest import OpenUser, Stack
-from .matrix import User, count, reply_to, settle
+from .matrix import User, count, history, reply_to, settle
 from .tenants import Api, TenantFixture, add_operators, command, login_details, new_tenant
 
 
@@ -301,3 +302,49 @@ async def test_queue_preview_only_where_enabled(stack: Stack, desk: Desk) -> Non
         lambda r, e: r == desk.tenant.staff_room and "Case #1" in e["content"].get("body", "")
     )
     assert notice["content"]["body"].endswith("First message: a short first line")
+
+
+async def test_both_rooms_of_a_case_at_once_never_share_a_sequence_number(
+    stack: Stack, desk: Desk
+) -> None:
+    client, room = desk.client, desk.client_room
+    operator = desk.operators[0]
+    await client.send_text(room, "first")
+    case_room = await _take(desk, operator, 1)
+    await operator.wait_for(_body(case_room, "first"))
+    lines = 15
+
+    async def talk(user: User, room_id: str, who: str) -> None:
+        for n in range(lines):
+            await user.send_text(room_id, f"{who} {n}")
+
+    # The client room's worker and the case room's worker of one case run at once.
+    await asyncio.gather(talk(client, room, "client"), talk(operator, case_room, "operator"))
+    # Every line's copy in the other room. Read the rooms, not a sync: a sync that falls
+    # behind skips part of a busy timeline.
+    wanted = [
+        (operator, case_room, {f"client {n}" for n in range(lines)}),
+        (client, room, {f"operator {n}" for n in range(lines)}),
+    ]
+    deadline = time.monotonic() + 60
+    for user, room_id, bodies in wanted:
+        while True:
+            events = await history(stack.hs.url, user, room_id)
+            missing = bodies - {str(e.get("content", {}).get("body")) for e in events}
+            if not missing:
+                break
+            assert time.monotonic() < deadline, sorted(missing)
+            await asyncio.sleep(0.5)
+    db = Database.create(stack.config["database.url"])
+    await db.start()
+    try:
+        rows = await db.fetch(
+            "SELECT seq FROM event_map WHERE case_id="
+            "(SELECT id FROM consult_case WHERE case_room=$1)",
+            case_room,
+        )
+    finally:
+        await db.stop()
+    seqs = [row["seq"] for row in rows]
+    assert len(seqs) == 2 * lines + 1
+    assert len(set(seqs)) == len(seqs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mautrix.types import UserID
 
 from ..db import OPERATOR
-from ..services import clients, tenants, validate
+from ..services import clients, tenants
 from .handler import CommandEvent, Place, UsageError, command
 
 
@@ -169,23 +169,17 @@ async def broadcast_group(evt: CommandEvent) -> None:
 async def set_greeting(evt: CommandEvent) -> None:
     if not evt.args:
         raise UsageError
-    tenant = evt.the_tenant
-    tenant.greeting = validate.text(evt.rest(0), "greeting", 2000)
-    await tenant.save()
+    await tenants.change_settings(evt.the_tenant, {"greeting": evt.rest(0)})
     await evt.reply(evt.t("setting.greeting"))
 
 
 @command("set-preview", Place.ADMIN, "settings")
 async def set_preview(evt: CommandEvent) -> None:
-    tenant = evt.the_tenant
-    tenant.queue_preview = evt.on_off()
-    await tenant.save()
+    await tenants.change_settings(evt.the_tenant, {"preview": evt.on_off()})
     await evt.reply(evt.t(f"setting.preview_{evt.arg(0).lower()}"))
 
 
 @command("set-personas", Place.ADMIN, "settings")
 async def set_personas(evt: CommandEvent) -> None:
-    tenant = evt.the_tenant
-    tenant.personal_personas = evt.on_off()
-    await tenant.save()
+    await tenants.change_settings(evt.the_tenant, {"personas": evt.on_off()})
     await evt.reply(evt.t(f"setting.personas_{evt.arg(0).lower()}"))

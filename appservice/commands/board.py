@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..services import board, validate
-from ..services.errors import forbidden
 from .handler import CommandEvent, Place, UsageError, command
 
 ADMIN, STAFF, PRIVATE, BOARD = Place.ADMIN, Place.STAFF, Place.PRIVATE, Place.BOARD
@@ -61,37 +60,35 @@ async def topics(evt: CommandEvent) -> None:
     await evt.reply("\n".join(lines))
 
 
-async def _target(evt: CommandEvent) -> str:
-    """The one argument of a moderation command, once the sender may moderate here."""
+def _target(evt: CommandEvent) -> str:
+    """The one argument of a moderation command (the board service checks who may)."""
     if len(evt.args) != 1:
         raise UsageError
-    if evt.place == BOARD and not await board.may_moderate(evt.ctx, evt.the_tenant, evt.sender):
-        raise forbidden("board.not_moderator")
     return evt.arg(0)
 
 
 @command("hide-topic", (ADMIN, BOARD), "board")
 async def hide_topic(evt: CommandEvent) -> None:
-    topic = await board.hide_topic(evt.ctx, evt.the_tenant, await _target(evt), evt.sender)
+    topic = await board.hide_topic(evt.ctx, evt.the_tenant, _target(evt), evt.sender)
     await evt.reply(evt.t("board.hidden", topic=board.label(topic.number)))
 
 
 @command("hide-answer", (ADMIN, BOARD), "board")
 async def hide_answer(evt: CommandEvent) -> None:
-    ref = await _target(evt)
+    ref = _target(evt)
     await board.hide_answer(evt.ctx, evt.the_tenant, ref, evt.sender)
     await evt.reply(evt.t("board.answer_hidden", ref=ref))
 
 
 @command("close-topic", (ADMIN, BOARD), "board")
 async def close_topic(evt: CommandEvent) -> None:
-    topic = await board.set_closed(evt.ctx, evt.the_tenant, await _target(evt), True)
+    topic = await board.set_closed(evt.ctx, evt.the_tenant, _target(evt), True, evt.sender)
     await evt.reply(evt.t("board.closed", topic=board.label(topic.number)))
 
 
 @command("reopen-topic", (ADMIN, BOARD), "board")
 async def reopen_topic(evt: CommandEvent) -> None:
-    topic = await board.set_closed(evt.ctx, evt.the_tenant, await _target(evt), False)
+    topic = await board.set_closed(evt.ctx, evt.the_tenant, _target(evt), False, evt.sender)
     await evt.reply(evt.t("board.reopened", topic=board.label(topic.number)))
 
 

@@ -11,7 +11,7 @@ from ..db.records import Note
 from ..hours import zone
 from ..services import cases, history, notify, permissions, records, validate
 from ..services.clients import find_client
-from ..services.errors import Refusal, not_found
+from ..services.errors import not_found
 from .handler import CommandEvent, Place, UsageError, command
 
 ADMIN, STAFF, CASE, PRIVATE = Place.ADMIN, Place.STAFF, Place.CASE, Place.PRIVATE
@@ -167,11 +167,10 @@ async def client_card(evt: CommandEvent) -> None:
 @command("client-tag", (ADMIN, CASE), "records")
 async def client_tag(evt: CommandEvent) -> None:
     client, _, first = await _client_of(evt, 2)
-    records.require_notes(await _viewer(evt))
     if len(evt.args) != first + 2 or evt.arg(first) not in ("add", "remove"):
         raise UsageError
     on = evt.arg(first) == "add"
-    tag = await records.set_tag(evt.the_tenant, client, evt.arg(first + 1), on)
+    tag = await records.set_tag(evt.the_tenant, client, evt.arg(first + 1), on, await _viewer(evt))
     await evt.reply(
         evt.t("tag.added" if on else "tag.removed", tag=tag, alias=client.alias or client.label)
     )
@@ -180,8 +179,8 @@ async def client_tag(evt: CommandEvent) -> None:
 @command("client-note", (ADMIN, CASE), "records")
 async def client_note(evt: CommandEvent) -> None:
     client, _, first = await _client_of(evt, 1)
-    records.require_notes(await _viewer(evt))
-    await records.add_client_note(evt.ctx, client, evt.sender, evt.rest(first))
+    viewer = await _viewer(evt)
+    await records.add_client_note(evt.ctx, client, evt.sender, evt.rest(first), viewer)
     await evt.reply(evt.t("note.client_added", alias=client.alias or client.label))
 
 
@@ -380,17 +379,12 @@ async def search(evt: CommandEvent) -> None:
 
 @command("export", (ADMIN, PRIVATE), "history")
 async def export(evt: CommandEvent) -> None:
-    kind = evt.arg(0).lower()
-    if kind not in history.FORMATS:
-        raise Refusal("history.bad_format", value=kind[:20], options=", ".join(history.FORMATS))
-    tenant = evt.the_tenant
-    filters = await history.parse_filters(tenant, evt.pairs(1))
+    kind = evt.arg(0)
     settings = await _viewer(evt)
-    rows = await history.search(tenant, filters, settings)
-    data = history.render(tenant, rows, settings, kind)
-    name = history.file_name(tenant, evt.ctx.clock.now_ms(), kind)
-    await evt.ctx.bot.send_file(evt.room_id, data, name, history.MIME[kind])
-    await evt.reply(evt.t("history.exported", count=len(rows), name=name))
+    now = evt.ctx.clock.now_ms()
+    found = await history.export(evt.the_tenant, kind, evt.pairs(1), settings, now)
+    await evt.ctx.bot.send_file(evt.room_id, found.data, found.name, found.mime)
+    await evt.reply(evt.t("history.exported", count=found.rows, name=found.name))
 
 
 @command("summary", ADMIN, "history")

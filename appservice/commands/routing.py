@@ -63,7 +63,7 @@ async def show_hours(evt: CommandEvent) -> None:
 async def set_hours(evt: CommandEvent) -> None:
     if len(evt.args) != 2:
         raise UsageError
-    await routing.set_hours(evt.the_tenant, evt.arg(0), evt.arg(1))
+    await routing.change_hours(evt.the_tenant, days={evt.arg(0): evt.arg(1)})
     await show_hours(evt)
 
 
@@ -71,7 +71,7 @@ async def set_hours(evt: CommandEvent) -> None:
 async def set_timezone(evt: CommandEvent) -> None:
     if len(evt.args) != 1:
         raise UsageError
-    await routing.set_timezone(evt.the_tenant, evt.arg(0))
+    await routing.change_hours(evt.the_tenant, timezone=evt.arg(0))
     await show_hours(evt)
 
 
@@ -79,7 +79,8 @@ async def set_timezone(evt: CommandEvent) -> None:
 async def closed_date(evt: CommandEvent) -> None:
     if len(evt.args) != 2 or evt.arg(0) not in ("add", "remove"):
         raise UsageError
-    await routing.set_closed_date(evt.the_tenant, evt.arg(1), evt.arg(0) == "add")
+    change = "close" if evt.arg(0) == "add" else "reopen"
+    await routing.change_hours(evt.the_tenant, **{change: [evt.arg(1)]})
     await show_hours(evt)
 
 

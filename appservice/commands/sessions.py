@@ -151,13 +151,14 @@ async def bookings(evt: CommandEvent) -> None:
 
 @command("export-bookings", (ADMIN, PRIVATE), "sessions")
 async def export_bookings(evt: CommandEvent) -> None:
-    if not evt.args:
+    if not evt.args or len(evt.args) > 2:
         raise UsageError
-    found, _ = await _bookings_in(evt, evt.args)
-    name = f"bookings-{evt.the_tenant.slug}-{evt.args[0]}.csv"
-    data = sessions.bookings_csv(evt.the_tenant, found)
-    await evt.ctx.bot.send_file(evt.room_id, data, name, "text/csv")
-    await evt.reply(evt.t("sessions.exported", count=len(found), name=name))
+    operator = None if _admin(evt) else evt.sender
+    last = evt.args[1] if len(evt.args) > 1 else None
+    now = evt.ctx.clock.now_ms()
+    found = await sessions.export_bookings(evt.the_tenant, now, evt.args[0], last, operator)
+    await evt.ctx.bot.send_file(evt.room_id, found.data, found.name, found.mime)
+    await evt.reply(evt.t("sessions.exported", count=found.rows, name=found.name))
 
 
 MARKS = {"done": DONE, "no-show": NO_SHOW, "noshow": NO_SHOW, "no_show": NO_SHOW}

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from mautrix.types import UserID
 
-from ..db import Statement
-from ..services import history, statements
-from ..services.errors import not_found
+from ..services import statements
 from .handler import CommandEvent, Place, UsageError, command
 
 ADMIN, PRIVATE = Place.ADMIN, Place.PRIVATE
@@ -24,11 +22,8 @@ def _own(evt: CommandEvent) -> UserID | None:
 async def list_statements(evt: CommandEvent) -> None:
     if len(evt.args) > 1:
         raise UsageError
-    tenant = evt.the_tenant
     month = evt.args[0] if evt.args else None
-    if month is not None:
-        history.month_range(tenant, month)  # refuses what is not a month
-    found = await Statement.of_tenant(tenant.id, month, _own(evt))
+    found = await statements.visible(evt.the_tenant, month, _own(evt))
     if not found:
         await evt.reply(evt.t("statements.none"))
         return
@@ -63,9 +58,7 @@ async def statement_files(evt: CommandEvent) -> None:
     if len(evt.args) != 1:
         raise UsageError
     tenant = evt.the_tenant
-    statement = await statements.find(tenant, evt.args[0])
-    if _own(evt) not in (None, statement.operator_id):
-        raise not_found("statements.unknown", statement=statements.label(statement.number))
+    statement = await statements.find(tenant, evt.args[0], _own(evt))
     await evt.reply(statements.notice(tenant, statement, "statements.made"))
     await statements.post_files(evt.ctx, tenant, statement, evt.room_id, evt.event_id)
 

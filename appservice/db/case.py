@@ -202,6 +202,17 @@ class EventMap:
     db: ClassVar[Database]
 
     @classmethod
+    async def next_seq(cls, case_id: int) -> int | None:
+        """Take the case's next event sequence number. One statement reads and counts up, so
+        the workers of a case's two rooms, running at once, never get the same number (the
+        unique index on ``(case_id, seq)`` holds it); None if the case is gone."""
+        value = await cls.db.fetchval(
+            "UPDATE consult_case SET next_seq = next_seq + 1 WHERE id=$1 RETURNING next_seq - 1",
+            case_id,
+        )
+        return None if value is None else int(value)
+
+    @classmethod
     async def add(
         cls,
         case_id: int,
@@ -209,10 +220,13 @@ class EventMap:
         source_event: EventID,
         target_room: str,
         target_event: EventID | None,
-        seq: int,
         body: str | None = None,
         sent_at: int | None = None,
     ) -> None:
+        """Record a relayed (or pending) event with the case's next sequence number."""
+        seq = await cls.next_seq(case_id)
+        if seq is None:
+            return  # the case is gone (removed with its client): nothing left to order
         await cls.db.execute(
             "INSERT INTO event_map (case_id, source_room, source_event, target_room, "
             "target_event, seq, body, sent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "

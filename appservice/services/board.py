@@ -612,14 +612,24 @@ def first_line(text: str, width: int = 60) -> str:
 
 
 async def may_moderate(ctx: Context, tenant: Tenant, user_id: UserID) -> bool:
-    if user_id in ctx.config["platform.admins"] or await tenant.has_member(user_id, ADMIN):
+    """Admins and operators with moderate=on may hide and close topics; the bot is who acts
+    for an API caller, who holds the tenant's admin token or the platform's."""
+    if user_id == ctx.az.bot_mxid or user_id in ctx.config["platform.admins"]:
+        return True
+    if await tenant.has_member(user_id, ADMIN):
         return True
     if not await tenant.has_member(user_id, OPERATOR):
         return False
     return (await OperatorSettings.get(tenant.id, user_id)).moderate
 
 
+async def _require_moderator(ctx: Context, tenant: Tenant, user_id: UserID) -> None:
+    if not await may_moderate(ctx, tenant, user_id):
+        raise forbidden("board.not_moderator")
+
+
 async def hide_topic(ctx: Context, tenant: Tenant, number: object, by: UserID) -> Topic:
+    await _require_moderator(ctx, tenant, by)
     topic = await find_topic(tenant, number)
     if topic.hidden:
         raise conflict("board.already_hidden", topic=label(topic.number))
@@ -644,6 +654,7 @@ async def _hide_topic(ctx: Context, tenant: Tenant, topic: Topic, by: str) -> No
 
 
 async def hide_answer(ctx: Context, tenant: Tenant, ref: object, by: UserID) -> Post:
+    await _require_moderator(ctx, tenant, by)
     _, post = await find_answer(tenant, ref)
     if post.hidden:
         raise conflict("board.answer_already_hidden", ref=str(ref).strip()[:20])
@@ -672,7 +683,10 @@ async def _redact(ctx: Context, tenant: Tenant, shown: list[Shown]) -> None:
             log.warning("Could not redact a board event in %s: %s", item.room_id, e)
 
 
-async def set_closed(ctx: Context, tenant: Tenant, number: object, closed: bool) -> Topic:
+async def set_closed(
+    ctx: Context, tenant: Tenant, number: object, closed: bool, by: UserID
+) -> Topic:
+    await _require_moderator(ctx, tenant, by)
     topic = await find_topic(tenant, number)
     if topic.hidden:
         raise conflict("board.topic_hidden", topic=label(topic.number))

@@ -61,13 +61,6 @@ async def client_ghost(ctx: Context, tenant: Tenant, client: Client) -> IntentAP
     return intent
 
 
-async def _next_seq(case: Case) -> int:
-    value = await EventMap.db.fetchval(
-        "SELECT COALESCE(MAX(seq), 0) + 1 FROM event_map WHERE case_id=$1", case.id
-    )
-    return int(value)
-
-
 def routing():
     # routing decides who takes a case and calls back into this module to assign it.
     from . import routing as module
@@ -288,9 +281,8 @@ async def _relay_client(
     content = raw.get("content", {})
     sent_at = raw.get("origin_server_ts")
     if case.status == WAITING or not case.case_room:
-        seq = await _next_seq(case)
         text = relay.text_of(content) if raw["type"] == "m.room.message" else None
-        await EventMap.add(case.id, room_id, event_id, PENDING, None, seq, text, sent_at)
+        await EventMap.add(case.id, room_id, event_id, PENDING, None, text, sent_at)
         return
     ghost = await client_ghost(ctx, tenant, client)
     sent = await relay.relay(
@@ -301,7 +293,6 @@ async def _relay_client(
         raw["type"],
         content,
         case.case_room,
-        await _next_seq(case),
         sent_at,
     )
     if sent and case.operator_id and raw["type"] == "m.room.message":
@@ -386,7 +377,6 @@ async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[
         event_type,
         content,
         client.room_id,
-        await _next_seq(case),
         raw.get("origin_server_ts"),
     )
     if sent and event_type == "m.room.message":
@@ -456,7 +446,6 @@ async def send_template(
         "m.room.message",
         {"msgtype": "m.text", "body": text},
         client.room_id,
-        await _next_seq(case),
         ctx.clock.now_ms(),
     )
     await _answered(ctx, case)
@@ -616,7 +605,6 @@ async def _replay(
         await EventMap.drop_pending(case.id, event_id)
         return
     raw = event.serialize()
-    seq = await _next_seq(case)
     await EventMap.drop_pending(case.id, event_id)
     await relay.relay(
         ghost,
@@ -626,7 +614,6 @@ async def _replay(
         raw["type"],
         raw.get("content", {}),
         case.case_room,
-        seq,
         raw.get("origin_server_ts"),
     )
 

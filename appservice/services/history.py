@@ -10,22 +10,20 @@ import io
 import re
 import statistics
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-
-from mautrix.types import UserID
 
 from .. import hours
 from ..context import Context
 from ..csv_file import spreadsheet_csv
 from ..db import Case, OperatorSettings, Tenant, Timer
 from ..db.case import ASSIGNED, CLOSED, EXPIRED, WAITING
-from ..db.case import COLUMNS as CASE_COLUMNS
+from ..db.case_search import Filters, Row, search_cases
 from ..i18n import Lang, t
 from ..scheduler import Scheduler
-from . import permissions, validate
+from . import validate
 from .errors import Refusal
+from .files import File
 from .records import find_category
 from .validate import parse_date
 
@@ -37,29 +35,6 @@ MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 SHOWN = 20
-
-
-@dataclass
-class Filters:
-    start: int | None = None  # ms, inclusive
-    end: int | None = None  # ms, exclusive
-    status: str | None = None
-    category: str | None = None  # a path: the category and everything below it
-    operator: UserID | None = None
-    rating: tuple[int, int] | None = None
-    text: str | None = None
-    number: int | None = None  # one case
-
-
-@dataclass
-class Row:
-    """A case as the history shows it."""
-
-    case: Case
-    alias: str
-    category: str
-    notes: list[str]
-    tickets: int
 
 
 def _day_start(tenant: Tenant, day: date) -> int:
@@ -104,83 +79,9 @@ async def parse_filters(tenant: Tenant, given: dict[str, Any]) -> Filters:
     return found
 
 
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 async def search(tenant: Tenant, filters: Filters, settings: OperatorSettings | None) -> list[Row]:
     """The cases matching ``filters`` that the viewer may see, oldest first."""
-    columns = ", ".join(f"c.{c.strip()}" for c in CASE_COLUMNS.split(","))
-    params: list[Any] = [tenant.id]
-    where = ["c.tenant_id=$1"]
-
-    def param(value: Any) -> str:
-        params.append(value)
-        return f"${len(params)}"
-
-    if filters.number is not None:
-        where.append(f"c.number = {param(filters.number)}")
-    if filters.start is not None:
-        where.append(f"c.opened_at >= {param(filters.start)}")
-    if filters.end is not None:
-        where.append(f"c.opened_at < {param(filters.end)}")
-    if filters.status == "handled":
-        where.append("c.first_response_at IS NOT NULL")
-    elif filters.status == "unhandled":
-        where.append("c.first_response_at IS NULL")
-    elif filters.status:
-        where.append(f"c.status = {param(filters.status)}")
-    if filters.category:
-        path = param(filters.category)
-        where.append(f"(cat.path = {path} OR cat.path LIKE {param(filters.category + ' > %')})")
-    if filters.operator:
-        where.append(f"c.operator_id = {param(filters.operator)}")
-    if filters.rating:
-        where.append(f"c.rating BETWEEN {param(filters.rating[0])} AND {param(filters.rating[1])}")
-    if filters.text:
-        like = param(_like(filters.text))
-        where.append(
-            "(EXISTS (SELECT 1 FROM event_map e WHERE e.case_id=c.id AND "
-            f"LOWER(e.body) LIKE {like} ESCAPE '\\') "
-            "OR EXISTS (SELECT 1 FROM case_note n WHERE n.case_id=c.id AND "
-            f"LOWER(n.body) LIKE {like} ESCAPE '\\') "
-            "OR EXISTS (SELECT 1 FROM ticket k WHERE k.case_id=c.id AND "
-            f"(LOWER(k.title) LIKE {like} ESCAPE '\\' OR LOWER(k.body) LIKE {like} ESCAPE '\\')))"
-        )
-    scope = permissions.scope_sql(settings, params)
-    matching = (
-        "FROM consult_case c JOIN client cl ON cl.id=c.client_id "
-        f"LEFT JOIN category cat ON cat.id=c.category_id WHERE {' AND '.join(where)}{scope}"
-    )
-    rows = await Case.db.fetch(
-        f"SELECT {columns}, cl.alias AS client_alias, cat.path AS category_path {matching} "
-        "ORDER BY c.number",
-        *params,
-    )
-    notes: dict[int, list[str]] = {}
-    for note in await Case.db.fetch(
-        f"SELECT case_id, body FROM case_note WHERE case_id IN (SELECT c.id {matching}) "
-        "ORDER BY id",
-        *params,
-    ):
-        notes.setdefault(note["case_id"], []).append(note["body"])
-    tickets = {
-        row["case_id"]: int(row["n"])
-        for row in await Case.db.fetch(
-            "SELECT case_id, COUNT(*) AS n FROM ticket "
-            f"WHERE case_id IN (SELECT c.id {matching}) GROUP BY case_id",
-            *params,
-        )
-    }
-    found = []
-    for row in rows:
-        values = dict(row)
-        alias = values.pop("client_alias") or ""
-        category = values.pop("category_path") or ""
-        case = Case(**values)
-        found.append(Row(case, alias, category, notes.get(case.id, []), tickets.get(case.id, 0)))
-    return found
+    return await search_cases(tenant.id, filters, settings)
 
 
 # Export
@@ -282,6 +183,23 @@ def _csv_value(value: object) -> object:
 def file_name(tenant: Tenant, now_ms: int, kind: str) -> str:
     stamp = datetime.fromtimestamp(now_ms / 1000, hours.zone(tenant.timezone))
     return f"cases-{tenant.slug}-{stamp:%Y%m%d-%H%M}.{kind}"
+
+
+async def export(
+    tenant: Tenant,
+    kind: object,
+    given: dict[str, Any],
+    settings: OperatorSettings | None,
+    now_ms: int,
+) -> File:
+    """The cases the viewer may see that match the filters ``given`` (``key=value`` pairs or
+    query parameters), as a CSV or XLSX file."""
+    kind = str(kind).lower()
+    if kind not in FORMATS:
+        raise Refusal("history.bad_format", value=kind[:20], options=", ".join(FORMATS))
+    rows = await search(tenant, await parse_filters(tenant, given), settings)
+    data = render(tenant, rows, settings, kind)
+    return File(file_name(tenant, now_ms, kind), MIME[kind], data, len(rows))
 
 
 # The monthly summary

@@ -139,21 +139,3 @@ async def may_see(settings: OperatorSettings | None, client_id: int, nominee: st
     if settings.scope == TAGGED:
         return await may_be_given(settings, client_id)
     return nominee == settings.user_id or await Case.ever_handled_by(client_id, settings.user_id)
-
-
-def scope_sql(settings: OperatorSettings | None, params: list[Any]) -> str:
-    """A condition on ``c`` (a consult_case row) for the cases the viewer may see; appends
-    its parameters to ``params``."""
-    if settings is None or settings.scope == ALL:
-        return ""
-    if settings.scope == TAGGED:
-        start = len(params) + 1
-        params.extend(settings.scope_tags)
-        marks = ", ".join(f"${n}" for n in range(start, len(params) + 1))
-        return f" AND c.client_id IN (SELECT client_id FROM client_tag WHERE tag IN ({marks}))"
-    params.append(settings.user_id)
-    n = len(params)
-    return (
-        f" AND (c.nominee=${n} OR c.client_id IN "
-        f"(SELECT client_id FROM consult_case WHERE operator_id=${n}))"
-    )

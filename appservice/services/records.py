@@ -86,19 +86,32 @@ def fill(template: Template, values: dict[str, Any]) -> str:
 # Clients: tags and notes
 
 
-async def set_tag(tenant: Tenant, client: Client, value: object, on: bool) -> str:
+async def set_tag(
+    tenant: Tenant, client: Client, value: object, on: bool, viewer: OperatorSettings | None
+) -> str:
+    """Tag or untag a client; ``viewer`` is the operator's settings (None: an admin)."""
+    require_notes(viewer)
     name = permissions.tag(value)
     if not await ClientRecord.set_tag(client.id, name, on):
         raise conflict("tag.has" if on else "tag.hasnt", tag=name)
     return name
 
 
-async def add_client_note(ctx: Context, client: Client, author: UserID, body: object) -> None:
+async def add_client_note(
+    ctx: Context,
+    client: Client,
+    author: UserID,
+    body: object,
+    viewer: OperatorSettings | None,
+) -> None:
+    """A note on the client's card; ``viewer`` is the author's settings (None: an admin)."""
+    require_notes(viewer)
     text = validate.text(body, "note", MAX_NOTE)
     await ClientRecord.add_note(client.id, author, text, ctx.clock.now_ms())
 
 
 def require_notes(settings: OperatorSettings | None) -> None:
+    """Tags and notes on clients are for admins and operators with see-notes=on."""
     if settings is not None and not settings.see_notes:
         raise forbidden("perm.no_notes")
 

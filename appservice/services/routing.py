@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -343,31 +344,49 @@ async def take_intake_answer(
 # Tenant settings
 
 
-async def set_hours(tenant: Tenant, day: str, ranges: str) -> None:
-    day = day.lower()[:3]
-    if day not in hours.WEEKDAYS:
-        raise Refusal("hours.bad_day", value=day)
-    parsed = hours.parse_ranges(ranges)
-    table = dict(tenant.hours or {})
-    table[day] = parsed
-    tenant.hours = table
-    await tenant.save()
-
-
-async def set_timezone(tenant: Tenant, name: str) -> None:
-    hours.zone(name)
-    tenant.timezone = name
-    await tenant.save()
-
-
 MAX_CLOSED_RANGE = 366
 
 
-async def set_closed_date(tenant: Tenant, day: str, closed: bool) -> None:
-    """Close or reopen one date, or every date of ``first..last`` (a year at most)."""
-    span = validate.date_span(day, MAX_CLOSED_RANGE)
-    dates = set(tenant.closed_dates)
-    tenant.closed_dates = sorted(dates | set(span) if closed else dates - set(span))
+async def change_hours(
+    tenant: Tenant,
+    *,
+    timezone: object | None = None,
+    days: object | None = None,
+    closed_dates: object | None = None,
+    close: Iterable[object] = (),
+    reopen: Iterable[object] = (),
+) -> None:
+    """One change of the tenant's hours: its time zone, the ranges of some weekdays
+    (``{"mon": "09:00-17:00", "sun": "closed"}``), its closed dates as a whole list
+    (``closed_dates``), or dates closed and reopened (``close``, ``reopen``). Every date may
+    be a span ``first..last`` (a year at most). Everything is checked before anything
+    changes: a bad part changes nothing."""
+    zone_name = None
+    if timezone is not None:
+        zone_name = str(timezone)
+        hours.zone(zone_name)
+    if days is not None and not isinstance(days, dict):
+        raise Refusal("bad.field", errcode="M_BAD_JSON", field="hours")
+    table = dict(tenant.hours or {})
+    for day, ranges in (days or {}).items():
+        name = str(day).lower()[:3]
+        if name not in hours.WEEKDAYS:
+            raise Refusal("hours.bad_day", value=name)
+        table[name] = hours.parse_ranges(str(ranges))
+    if closed_dates is not None and not isinstance(closed_dates, list):
+        raise Refusal("bad.field", errcode="M_BAD_JSON", field="closed_dates")
+    closed = set(tenant.closed_dates) if closed_dates is None else set()
+    for value in closed_dates or []:
+        closed |= set(validate.date_span(str(value), MAX_CLOSED_RANGE))
+    for value in close:
+        closed |= set(validate.date_span(str(value), MAX_CLOSED_RANGE))
+    for value in reopen:
+        closed -= set(validate.date_span(str(value), MAX_CLOSED_RANGE))
+    if zone_name is not None:
+        tenant.timezone = zone_name
+    if days is not None:
+        tenant.hours = table
+    tenant.closed_dates = sorted(closed)
     await tenant.save()
 
 

@@ -32,6 +32,7 @@ from ..db.tenant import Tenant
 from ..i18n import Lang, t
 from . import notify, validate
 from .errors import Refusal, conflict, forbidden, not_found
+from .files import File
 from .tenants import hash_token
 
 log = logging.getLogger("soudan.sessions")
@@ -866,3 +867,19 @@ def booking_row(tenant: Tenant, booking: Booking) -> dict[str, object]:
 def bookings_csv(tenant: Tenant, bookings: list[Booking]) -> bytes:
     rows = (booking_row(tenant, booking) for booking in bookings)
     return spreadsheet_csv([CSV_COLUMNS, *([row[c] for c in CSV_COLUMNS] for row in rows)])
+
+
+async def export_bookings(
+    tenant: Tenant,
+    now_ms: int,
+    start: object | None,
+    end: object | None,
+    operator: UserID | None,
+) -> File:
+    """The bookings from ``start`` to ``end`` (as ``listing_range`` reads them) as a CSV
+    file: one operator's, or every operator's for None."""
+    first, last = listing_range(tenant, now_ms, start, end)
+    found = await Booking.between(tenant.id, first, last, operator)
+    day = datetime.fromtimestamp(first / 1000, tz=tz(tenant)).date()
+    data = bookings_csv(tenant, found)
+    return File(f"bookings-{tenant.slug}-{day}.csv", "text/csv", data, len(found))

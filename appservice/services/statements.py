@@ -14,7 +14,6 @@ import json
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -39,6 +38,7 @@ from ..i18n import Lang, t
 from ..scheduler import Scheduler
 from . import history, notify, validate
 from .errors import conflict, not_found
+from .files import File
 
 log = logging.getLogger("soudan.statements")
 
@@ -139,13 +139,22 @@ async def lines_for(tenant: Tenant, operator: UserID, month: str) -> list[dict[s
 # Making, sending, paying
 
 
-async def find(tenant: Tenant, ref: object) -> Statement:
-    """A statement by its number, written ``S3`` or ``3``."""
+async def find(tenant: Tenant, ref: object, viewer: UserID | None = None) -> Statement:
+    """A statement by its number, written ``S3`` or ``3``. A counselor (``viewer``) sees only
+    their own: another's is not found; None is an admin, who sees every statement."""
     number = validate.number(str(ref).strip().upper().removeprefix("S"), "statement number")
     statement = await Statement.by_number(tenant.id, number)
-    if statement is None:
+    if statement is None or viewer not in (None, statement.operator_id):
         raise not_found("statements.unknown", statement=label(number))
     return statement
+
+
+async def visible(tenant: Tenant, month: str | None, viewer: UserID | None) -> list[Statement]:
+    """The statements of the month (every month for None), oldest first: a counselor
+    (``viewer``) sees only their own, an admin (None) every one."""
+    if month is not None:
+        history.month_range(tenant, month)  # refuses what is not a month
+    return await Statement.of_tenant(tenant.id, month, viewer)
 
 
 def month_over(tenant: Tenant, month: object, now_ms: int) -> str:
@@ -176,13 +185,6 @@ async def make(ctx: Context, tenant: Tenant, operator: object, month: object) ->
             state=t(_lang(tenant), f"statements.status.{statement.status}"),
         )
     return statement
-
-
-@dataclass(frozen=True)
-class File:
-    name: str
-    mime: str
-    data: bytes
 
 
 async def render(tenant: Tenant, statement: Statement, kind: str) -> File:

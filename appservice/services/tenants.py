@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ from ..context import Context
 from ..db import ADMIN, OPERATOR, ApiToken, Client, Tenant, Timer
 from ..i18n import Lang, t
 from ..rooms import create_room, link_to_space
-from . import board, history, statements, validate
+from . import board, history, permissions, statements, validate
 from .errors import Refusal, conflict, not_found
 from .validate import parse_date
 
@@ -231,6 +232,39 @@ async def set_seats(tenant: Tenant, limit: object) -> None:
             raise Refusal("tenant.seats_below", limit=seats, operators=operators)
         tenant.seat_limit = seats
     await tenant.save()
+
+
+# The tenant's own settings: the greeting, the queue preview and personal personas
+
+SETTINGS = ("greeting", "preview", "personas")
+MAX_GREETING = 2000
+
+
+def settings_of(tenant: Tenant) -> dict[str, object]:
+    return {
+        "greeting": tenant.greeting,
+        "preview": tenant.queue_preview,
+        "personas": tenant.personal_personas,
+    }
+
+
+async def change_settings(tenant: Tenant, changes: Mapping[str, object]) -> Tenant:
+    """``greeting`` (the text a new client is greeted with), ``preview`` (the queue shows a
+    case's first message) and ``personas`` (operators may answer under a personal persona),
+    on/off as a boolean or "on"/"off". Every value is checked before anything changes."""
+    greeting, preview, personas = tenant.greeting, tenant.queue_preview, tenant.personal_personas
+    for key, value in changes.items():
+        if key == "greeting":
+            greeting = validate.text(value, "greeting", MAX_GREETING)
+        elif key == "preview":
+            preview = permissions.flag(key, value)
+        elif key == "personas":
+            personas = permissions.flag(key, value)
+        else:
+            raise Refusal("perm.bad_key", setting=str(key)[:40], options=", ".join(SETTINGS))
+    tenant.greeting, tenant.queue_preview, tenant.personal_personas = greeting, preview, personas
+    await tenant.save()
+    return tenant
 
 
 @dataclass
