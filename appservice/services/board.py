@@ -19,7 +19,7 @@ import html
 import logging
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any, cast
 
@@ -27,14 +27,14 @@ from mautrix.appservice import IntentAPI
 from mautrix.errors import MatrixError
 from mautrix.types import EventID, EventType, RoomID, UserID
 
-from .. import hours, relay
+from .. import caseroom, hours, relay
 from ..bot import send_notice, txn_for
 from ..context import Context
 from ..db import ADMIN, OPERATOR, Client, NoticeSent, OperatorSettings, OperatorState, Tenant
 from ..db.board import Post, Shown, Topic
 from ..i18n import Lang, t
 from ..rooms import create_room, link_to_space
-from . import cases, notify, permissions, routing, validate
+from . import notify, permissions, routing, validate
 from .errors import Refusal, conflict, forbidden, not_found
 
 log = logging.getLogger("soudan.board")
@@ -50,6 +50,8 @@ ON_BY_DEFAULT = ("counseling", "club")
 _ANSWER_REF = re.compile(r"^[Tt]?-?0*(\d{1,9})-(\d{1,6})$")
 _room_locks: dict[int, asyncio.Lock] = {}
 _member_names: dict[UserID, str] = {}  # the name each member ghost is known to carry
+
+ClientCommand = Callable[[Context, Tenant, Client, dict[str, Any]], Awaitable[None]]
 
 
 def _lang(tenant: Tenant) -> Lang:
@@ -158,8 +160,10 @@ async def open_for_client(ctx: Context, tenant: Tenant, client: Client) -> RoomI
 
 
 async def on_client_event(
-    ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]
+    ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any], command: ClientCommand
 ) -> None:
+    """A client's event in their board room: a topic, a follow-up, an edit or deletion of one,
+    or a command (``command`` answers it; a refusal it raises is told like any other)."""
     room_id = RoomID(raw["room_id"])
     event_id = EventID(raw["event_id"])
     ghost = board_ghost(ctx, tenant)
@@ -187,7 +191,7 @@ async def on_client_event(
         if relates.get("rel_type") == "m.replace":
             await _client_edit(ctx, tenant, client, raw)
         elif str(content.get("body", "")).startswith("!"):
-            await _client_command(ctx, tenant, client, raw)
+            await command(ctx, tenant, client, raw)
         elif not tenant.board:
             raise forbidden("board.off")
         else:
@@ -279,7 +283,7 @@ async def _topic_ghost(ctx: Context, tenant: Tenant, topic: Topic, room_id: Room
         await ghost.ensure_registered()
         await ghost.set_displayname(t(_lang(tenant), "board.alias", topic=label(topic.number)))
         if not await ctx.az.state_store.is_joined(room_id, ghost.mxid):
-            await cases.invite(ctx, room_id, ghost.mxid)
+            await caseroom.invite(ctx, room_id, ghost.mxid)
     await ghost.ensure_joined(room_id, bot=ctx.az.intent)
     return ghost
 
@@ -694,169 +698,7 @@ async def set_closed(ctx: Context, tenant: Tenant, number: object, closed: bool)
     return topic
 
 
-# Browsing, profiles and nomination: a client's commands in their board room
-
-
-async def _client_command(
-    ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]
-) -> None:
-    room_id = RoomID(raw["room_id"])
-    event_id = EventID(raw["event_id"])
-    lang = _lang(tenant)
-    parts = str(raw["content"].get("body", ""))[1:].split()
-    name, args = (parts[0].lower(), parts[1:]) if parts else ("", [])
-    ghost = board_ghost(ctx, tenant)
-
-    async def say(text: str, purpose: str = "board-answer") -> EventID:
-        return await send_notice(
-            ghost, room_id, text, txn_id=txn_for(event_id, purpose), reply_to=event_id
-        )
-
-    if name in ("topics", "board"):
-        page = validate.count(args[0], low=1, high=MAX_PAGE, what="page") if args else 1
-        await _list_topics(ctx, tenant, client, room_id, page, say)
-    elif name == "topic":
-        if not 1 <= len(args) <= 2:
-            raise Refusal("help.usage", usage="!topic <number> [page]")
-        page = validate.count(args[1], low=1, high=MAX_PAGE, what="page") if len(args) == 2 else 1
-        await _show_topic(ctx, tenant, client, room_id, event_id, args[0], page)
-    elif name in ("profile", "nominate"):
-        topic, post = await _answer_for(tenant, room_id, raw, args)
-        if post.hidden or topic.hidden:
-            raise not_found("board.unknown_answer", ref=f"{topic.number}-{post.number}")
-        assert post.operator_id is not None
-        if name == "profile":
-            await say(
-                await profile_text(tenant, post.operator_id, f"{topic.number}-{post.number}")
-            )
-        else:
-            chosen = await nominate(ctx, tenant, client, post.operator_id, event_id)
-            await say(t(lang, "board.nominated", name=chosen.profile_name))
-    elif name == "help":
-        await say(t(lang, "board.client_help"))
-    else:
-        raise Refusal("board.client_unknown", name=name[:20])
-
-
-async def _answer_for(
-    tenant: Tenant, room_id: RoomID, raw: dict[str, Any], args: list[str]
-) -> tuple[Topic, Post]:
-    """The answer named by its reference, or the answer the command replies to."""
-    if len(args) == 1:
-        return await find_answer(tenant, args[0])
-    reply = (raw["content"].get("m.relates_to") or {}).get("m.in_reply_to") or {}
-    if not args and isinstance(reply.get("event_id"), str):
-        for shown in await Shown.find(room_id, EventID(reply["event_id"])):
-            post = await Post.get(shown.post_id) if shown.post_id else None
-            topic = await Topic.get(shown.topic_id)
-            if post is not None and post.is_answer and topic is not None:
-                return topic, post
-    raise Refusal("board.which_answer")
-
-
-async def _list_topics(
-    ctx: Context, tenant: Tenant, client: Client, room_id: RoomID, page: int, say: Any
-) -> None:
-    lang = _lang(tenant)
-    topics, total = await Topic.page(tenant.id, (page - 1) * PAGE, PAGE)
-    if not topics:
-        await say(t(lang, "board.no_topics" if page == 1 else "board.no_more"))
-        return
-    counts = await Topic.answer_counts([topic.id for topic in topics])
-    now = ctx.clock.now_ms()
-    lines = [t(lang, "board.list_header", page=page, pages=(total + PAGE - 1) // PAGE)]
-    for topic in topics:
-        mine = t(lang, "board.yours") if topic.client_id == client.id else ""
-        state = t(lang, "board.closed_mark") if topic.closed else ""
-        lines.append(
-            t(
-                lang,
-                "board.list_line",
-                topic=label(topic.number),
-                answers=counts.get(topic.id, 0),
-                age=age(lang, now, topic.created_at),
-                text=first_line(topic.body),
-            )
-            + state
-            + mine
-        )
-    lines.append(t(lang, "board.list_footer", next=page + 1 if page * PAGE < total else page))
-    shown = await say("\n".join(lines))
-    for topic in topics:
-        await Shown(room_id, shown, topic.id).add()
-
-
-async def _show_topic(
-    ctx: Context,
-    tenant: Tenant,
-    client: Client,
-    room_id: RoomID,
-    source: EventID,
-    number: str,
-    page: int,
-) -> None:
-    lang = _lang(tenant)
-    topic = await find_topic(tenant, number)
-    if topic.hidden:
-        raise not_found("board.unknown_topic", topic=label(topic.number))
-    ghost = board_ghost(ctx, tenant)
-    now = ctx.clock.now_ms()
-    posts = await Post.of_topic(topic.id)
-    page_posts = posts[(page - 1) * PAGE : page * PAGE]
-    more = len(posts) > page * PAGE
-    head = t(
-        lang,
-        "board.topic_head",
-        topic=label(topic.number),
-        age=age(lang, now, topic.created_at),
-        answers=sum(1 for p in posts if p.is_answer),
-    )
-    if topic.closed:
-        head += t(lang, "board.closed_mark")
-    if topic.client_id == client.id:
-        head += t(lang, "board.yours")
-    shown = await send_notice(
-        ghost,
-        room_id,
-        f"{head}\n{topic.body}",
-        txn_id=txn_for(source, "board-view"),
-        reply_to=source,
-    )
-    await Shown(room_id, shown, topic.id).add()
-    for index, post in enumerate(page_posts):
-        if post.is_answer:
-            assert post.operator_id
-            state = await OperatorState.get(tenant.id, post.operator_id)
-            content = answer_content(lang, topic, post, state.profile_name or "")
-            content["msgtype"] = "m.notice"
-        else:
-            body = t(lang, "board.follow_up_by_author", text=post.body)
-            content = {"msgtype": "m.notice", "body": body}
-        event = await _send(ghost, room_id, content, txn_id=txn_for(source, f"board-view-{index}"))
-        await Shown(room_id, event, topic.id, post.id).add()
-    if more:
-        await send_notice(
-            ghost,
-            room_id,
-            t(lang, "board.more_posts", topic=topic.number, page=page + 1),
-            txn_id=txn_for(source, "board-view-more"),
-        )
-
-
-async def profile_text(tenant: Tenant, operator: UserID, ref: str) -> str:
-    lang = _lang(tenant)
-    state = await OperatorState.get(tenant.id, operator)
-    if not await tenant.has_member(operator, OPERATOR) or not state.profile_name:
-        raise not_found("board.member_gone")
-    lines = [t(lang, "board.profile_head", name=state.profile_name)]
-    if state.profile_text:
-        lines.append(state.profile_text)
-    lines.append(
-        t(lang, "board.profile_nominations_on", ref=ref)
-        if state.nominations
-        else t(lang, "board.profile_nominations_off")
-    )
-    return "\n".join(lines)
+# Nomination: a client asks for a member who answered
 
 
 async def nominate(

@@ -18,7 +18,7 @@ from typing import Any
 
 from mautrix.types import EventID, RoomID, UserID
 
-from .. import business_days, hours
+from .. import business_days, caseroom, hooks, hours
 from ..bot import send_notice, txn_for
 from ..context import Context
 from ..db import (
@@ -35,7 +35,7 @@ from ..db import (
 from ..db.case import ASSIGNED, WAITING
 from ..db.letters import ACTIVE, CANCELLED, DONE, LETTER_MODE, PENDING
 from ..i18n import Lang, t
-from . import notify, polls, validate
+from . import clients, notify, polls, routing, validate
 from .errors import Refusal, conflict, forbidden, not_found
 
 log = logging.getLogger("soudan.letters")
@@ -149,8 +149,6 @@ async def grant(
 ) -> Package:
     """An admin grants a package to a client (paid outside soudan), with a counselor or for
     the client to choose one (``!operators``, ``!nominate``)."""
-    from . import cases, clients, routing
-
     client = await clients.find_client(tenant, client_ref)
     kind = await find_type(tenant, type_name)
     counselor = await _letter_operator(tenant, operator) if operator else None
@@ -159,7 +157,7 @@ async def grant(
     current = await Package.current_for(client.id)
     if current is not None:
         raise conflict("letters.has_package", package=label(current.number))
-    await cases.client_ghost(ctx, tenant, client)  # gives the client the alias shown to staff
+    await caseroom.client_ghost(ctx, tenant, client)  # gives the client the alias shown to staff
     package = await Package.grant(
         tenant.id, client.id, client.alias or "-", counselor, kind, ctx.clock.now_ms()
     )
@@ -241,8 +239,6 @@ async def needs_counselor(client: Client) -> Package | None:
 
 async def nominable(tenant: Tenant, client: Client) -> list[Any]:
     """The operators a client with a package may choose: those who take letters."""
-    from . import routing
-
     return [
         state
         for state in await routing.nominable(tenant, client)
@@ -268,8 +264,6 @@ async def choose_counselor(
 async def reassign(ctx: Context, tenant: Tenant, ref: object, operator: object) -> Package:
     """An admin gives a package to another counselor (or one who left is replaced). A letter
     waiting for its reply is due from now, counted on the new counselor's days."""
-    from . import routing
-
     package = await find(tenant, ref)
     if package.status not in LETTER_MODE:
         raise conflict("letters.not_running", package=label(package.number), state=package.status)
@@ -558,8 +552,6 @@ async def before_client_letter(
     """The case a client's letter goes to (opened and given to the counselor if need be), or
     None when the letter is refused (the client has been told why) or is an edit of a letter
     whose case is over."""
-    from . import cases
-
     room = RoomID(raw["room_id"])
     length = too_long(package, raw.get("content", {}))
     if length is not None:
@@ -587,11 +579,11 @@ async def before_client_letter(
         log.info("Case %s of tenant %s opened for a letter", case.number, tenant.slug)
     if case.status == WAITING:
         # Letters are not chat: they go to the counselor of the package whatever the hours.
-        await cases.assign(ctx, tenant, case, package.operator_id)
+        await caseroom.assign(ctx, tenant, case, package.operator_id)
     elif case.status == ASSIGNED and case.operator_id != package.operator_id:
         # A chat case still open with someone else: the package's counselor takes it over.
         try:
-            await cases.transfer(ctx, tenant, case, package.operator_id)
+            await caseroom.transfer(ctx, tenant, case, package.operator_id)
         except Refusal as refusal:
             log.warning("Case %s stays with its operator: %s", case.number, refusal.key)
     return case
@@ -876,6 +868,7 @@ async def on_overdue(ctx: Context, timer: Timer) -> None:
 
 
 TIMER_HANDLERS: dict[str, Any] = {REMINDER: on_reminder, OVERDUE: on_overdue}
+HOOKS: dict[str, hooks.Hook] = {hooks.OPERATOR_LEFT: operator_left}
 
 
 # Showing

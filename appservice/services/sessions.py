@@ -21,7 +21,7 @@ from dateutil.rrule import WEEKLY, rrule
 from mautrix.appservice import IntentAPI
 from mautrix.types import EventID, RoomID, UserID
 
-from .. import calendar_file, hours
+from .. import calendar_file, caseroom, hooks, hours
 from ..bot import send_file, send_notice, txn_for
 from ..context import Context
 from ..csv_file import spreadsheet_csv
@@ -30,7 +30,7 @@ from ..db.case import ASSIGNED, WAITING
 from ..db.sessions import BOOKED, CANCELLED, DONE, NO_SHOW, CalendarToken
 from ..db.tenant import Tenant
 from ..i18n import Lang, t
-from . import notify, validate
+from . import notify, routing, validate
 from .errors import Refusal, conflict, forbidden, not_found
 from .tenants import hash_token
 
@@ -350,8 +350,6 @@ async def operator_name(tenant: Tenant, operator: UserID) -> str:
 async def client_slots(ctx: Context, tenant: Tenant, client: Client, args: list[str]) -> str:
     """The free slots a client may book: everyone's, the nominated operator's (a number from
     !operators) or their last counselor's (``last``); from now, or from a date they give."""
-    from . import routing
-
     lang = _lang(tenant)
     operator: UserID | None = None
     now = ctx.clock.now_ms()
@@ -407,8 +405,6 @@ async def book(
     ctx: Context, tenant: Tenant, client: Client, number: object, source: EventID | None
 ) -> Booking:
     """The client books a place in a slot; confirmations with a calendar file go to both."""
-    from . import routing  # routing reaches cases, which reaches this module
-
     slot = await find_slot(tenant, number)
     now = ctx.clock.now_ms()
     if slot.starts_at <= now:
@@ -418,9 +414,7 @@ async def book(
     ):
         raise not_found("sessions.unknown_slot", number=slot.number)
     if not client.alias:
-        from .cases import client_ghost
-
-        await client_ghost(ctx, tenant, client)  # the alias operators know the client by
+        await caseroom.client_ghost(ctx, tenant, client)  # the alias operators know the client by
     taken = await Booking.take(
         slot,
         client.id,
@@ -672,14 +666,12 @@ def video_link(tenant: Tenant, booking: Booking) -> str:
 async def session_room(ctx: Context, tenant: Tenant, booking: Booking, client: Client) -> RoomID:
     """Where the operator meets the client: the client's case with them (reused, or opened and
     assigned now), or their private room when the client is in a case with someone else."""
-    from . import cases
-
     case = await Case.open_for(client.id)
     if case is None:
         case = await Case.open_new(tenant.id, client.id, ctx.clock.now_ms())
-        await cases.assign(ctx, tenant, case, booking.operator_id)
+        await caseroom.assign(ctx, tenant, case, booking.operator_id)
     elif case.status == WAITING:
-        await cases.assign(ctx, tenant, case, booking.operator_id)
+        await caseroom.assign(ctx, tenant, case, booking.operator_id)
     if case.status == ASSIGNED and case.operator_id == booking.operator_id and case.case_room:
         return case.case_room
     return await _operator_room(ctx, tenant, booking.operator_id)
@@ -719,6 +711,7 @@ async def _meeting_room(ctx: Context, tenant: Tenant, booking: Booking, client: 
 
 
 TIMER_HANDLERS = {REMINDER: on_reminder, VIDEO: on_video}
+HOOKS: dict[str, hooks.Hook] = {hooks.OPERATOR_LEFT: operator_left, hooks.CLIENT_LEFT: client_left}
 
 
 # Settings
