@@ -17,7 +17,6 @@ from ..services import board, letters, routing, sessions, validate
 from ..services.board import (
     MAX_PAGE,
     PAGE,
-    _send,
     age,
     answer_content,
     board_ghost,
@@ -27,6 +26,7 @@ from ..services.board import (
     label,
     nominate,
 )
+from ..services.board.messages import send_content as _send
 from ..services.errors import Refusal, not_found
 
 
