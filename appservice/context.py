@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mautrix.appservice import AppService, IntentAPI
 from mautrix.types import UserID
@@ -9,6 +9,7 @@ from .accounts import SynapseAccounts
 from .bot import Bot
 from .clock import Clock
 from .config import Config
+from .hooks import Hooks
 from .scheduler import Scheduler
 
 
@@ -22,6 +23,7 @@ class Context:
     accounts: SynapseAccounts
     clock: Clock
     scheduler: Scheduler
+    hooks: Hooks = field(default_factory=Hooks)
 
     def is_own_user(self, user_id: UserID) -> bool:
         return user_id == self.az.bot_mxid or user_id.startswith(

@@ -16,7 +16,7 @@ from mautrix.types import (
     UserID,
 )
 
-from . import commands
+from . import caseroom, commands
 from .bot import CONTROL
 from .commands import CommandEvent, Place
 from .context import Context
@@ -33,7 +33,8 @@ from .db import (
 )
 from .db.case import ASSIGNED
 from .i18n import Lang, t
-from .services import board, cases, routing
+from .pipeline import case_room, client_commands, desk
+from .services import board, routing
 
 log = logging.getLogger("soudan.matrix")
 
@@ -58,7 +59,7 @@ class MatrixHandler:
         if client is not None:
             tenant = await Tenant.get(client.tenant_id)
             if tenant and sender == client.user_id:
-                await cases.on_client_event(self.ctx, tenant, client, raw)
+                await desk.on_client_event(self.ctx, tenant, client, raw)
             return
         case = await Case.by_room(room_id)
         if case is not None:
@@ -75,7 +76,9 @@ class MatrixHandler:
         if client is not None:
             tenant = await Tenant.get(client.tenant_id)
             if tenant and sender == client.user_id:
-                await board.on_client_event(self.ctx, tenant, client, raw)
+                await board.on_client_event(
+                    self.ctx, tenant, client, raw, client_commands.board_command
+                )
             return True
         tenant = await Tenant.get_by_board_room(room_id)
         if tenant is None:
@@ -112,7 +115,7 @@ class MatrixHandler:
                     await self.ctx.bot.notice(case.case_room, t(_lang(tenant), "case.closed_here"))
             return
         await routing.touch(self.ctx, tenant, sender)
-        await cases.on_operator_event(self.ctx, tenant, case, raw)
+        await case_room.on_operator_event(self.ctx, tenant, case, raw)
 
     async def _command(
         self,
@@ -225,7 +228,7 @@ class MatrixHandler:
         case, client, tenant, from_client = sides
         assert case.case_room and client.room_id
         if from_client:
-            intent = await cases.client_ghost(self.ctx, tenant, client)
+            intent = await caseroom.client_ghost(self.ctx, tenant, client)
             typing, target = client.user_id in user_ids, case.case_room
         else:
             intent = self.ctx.desk(tenant.slug)
@@ -251,7 +254,7 @@ class MatrixHandler:
             if counterpart is None:
                 continue
             if from_client:
-                intent = await cases.client_ghost(self.ctx, tenant, client)
+                intent = await caseroom.client_ghost(self.ctx, tenant, client)
             else:
                 intent = self.ctx.desk(tenant.slug)
             await intent.mark_read(target_room, counterpart)

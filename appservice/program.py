@@ -165,6 +165,10 @@ class SoudanProgram(Program):
         }
         for kind, timer_handler in timer_handlers.items():
             self.ctx.scheduler.on(kind, partial(timer_handler, self.ctx))
+        # Who cleans up after a departure, in this order; who routes when a case closes.
+        for table in (sessions.HOOKS, letters.HOOKS, routing.HOOKS):
+            for event, hook in table.items():
+                self.ctx.hooks.on(event, hook)
         handler = MatrixHandler(self.ctx)
         self.catchup = Catchup(self.ctx, stored=lambda: self.dispatcher.wake())
         self.dispatcher = Dispatcher(

@@ -259,7 +259,7 @@ async def fill(db_url: str, desk: Desk, n_slots: int, n_bookings: int) -> Backgr
             if not isinstance(taken, Booking):
                 raise RuntimeError(f"background booking of slot #{slot.number}: {taken}")
             bookings += 1
-            for minutes in tenant.session_reminders:  # as sessions._schedule
+            for minutes in tenant.session_reminders:  # as sessions.reminders.schedule
                 due = taken.starts_at - minutes * MINUTE
                 if due > now:
                     payload = {"booking": taken.id, "minutes": minutes, "at": taken.starts_at}

@@ -13,9 +13,10 @@ from typing import Any
 
 from aiohttp import web
 
+from appservice import caseroom
 from appservice.db import Case, Category, Client, OperatorSettings, Template, Tenant, Ticket
 from appservice.db.records import Note
-from appservice.services import cases, history, notify, permissions, records
+from appservice.services import history, notify, permissions, records
 from appservice.services.clients import find_client
 from appservice.services.errors import Refusal
 
@@ -210,14 +211,14 @@ async def assign_case(request: web.Request) -> web.Response:
     ctx = context(request)
     tenant = await tenant_of(request)
     user_id = field(await body(request), "user_id")
-    case = await cases.give(ctx, tenant, request.match_info["number"], user_id)
+    case = await caseroom.give(ctx, tenant, request.match_info["number"], user_id)
     return ok(_case_json(await _case_row(tenant, case), None))
 
 
 async def set_case_category(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     path = field(await body(request), "path")
-    case = await cases.find_case(tenant, request.match_info["number"])
+    case = await caseroom.find_case(tenant, request.match_info["number"])
     await records.set_case_category(tenant, case, path)
     return ok(_case_json(await _case_row(tenant, case), None))
 
@@ -226,7 +227,7 @@ async def add_case_note(request: web.Request) -> web.Response:
     ctx = context(request)
     tenant = await tenant_of(request)
     note = field(await body(request), "body")
-    case = await cases.find_case(tenant, request.match_info["number"])
+    case = await caseroom.find_case(tenant, request.match_info["number"])
     await records.add_case_note(ctx, case, ctx.az.bot_mxid, note)
     return ok(_case_json(await _case_row(tenant, case), None), status=201)
 
@@ -235,7 +236,7 @@ async def open_ticket(request: web.Request) -> web.Response:
     ctx = context(request)
     tenant = await tenant_of(request)
     data = await body(request)
-    case = await cases.find_case(tenant, request.match_info["number"])
+    case = await caseroom.find_case(tenant, request.match_info["number"])
     ticket = await records.open_ticket(
         ctx, case, ctx.az.bot_mxid, field(data, "title"), data.get("body")
     )

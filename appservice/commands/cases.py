@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from .. import caseroom
 from ..db import Case, OperatorSettings
-from ..services import cases
 from .handler import CommandEvent, Place, UsageError, command
 
 
@@ -11,7 +11,7 @@ from .handler import CommandEvent, Place, UsageError, command
 async def queue(evt: CommandEvent) -> None:
     tenant = evt.the_tenant
     settings = await OperatorSettings.get(tenant.id, evt.sender)
-    waiting = await cases.queue(tenant, settings)
+    waiting = await caseroom.queue(tenant, settings)
     now = evt.ctx.clock.now_ms()
     lines = [
         evt.t(
@@ -29,7 +29,7 @@ async def queue(evt: CommandEvent) -> None:
 async def _take(evt: CommandEvent) -> None:
     if len(evt.args) != 1:
         raise UsageError
-    case = await cases.take(evt.ctx, evt.the_tenant, evt.arg(0), evt.sender)
+    case = await caseroom.take(evt.ctx, evt.the_tenant, evt.arg(0), evt.sender)
     await evt.reply(evt.t("case.taken", number=case.number))
 
 
@@ -47,7 +47,7 @@ async def _own_case(evt: CommandEvent) -> Case:
 async def close(evt: CommandEvent) -> None:
     if evt.args:
         raise UsageError
-    await cases.close(evt.ctx, evt.the_tenant, await _own_case(evt))
+    await caseroom.close(evt.ctx, evt.the_tenant, await _own_case(evt))
 
 
 @command("transfer", Place.CASE, "cases")
@@ -55,7 +55,7 @@ async def transfer(evt: CommandEvent) -> None:
     if len(evt.args) != 1:
         raise UsageError
     case = await _own_case(evt)
-    await cases.transfer(evt.ctx, evt.the_tenant, case, evt.arg(0), reply_to=evt.event_id)
+    await caseroom.transfer(evt.ctx, evt.the_tenant, case, evt.arg(0), reply_to=evt.event_id)
 
 
 @command("persona", Place.STAFF, "cases")
@@ -63,10 +63,10 @@ async def persona(evt: CommandEvent) -> None:
     if not evt.args:
         raise UsageError
     if evt.args == ["official"]:
-        await cases.set_persona(evt.ctx, evt.the_tenant, evt.sender, None)
+        await caseroom.set_persona(evt.ctx, evt.the_tenant, evt.sender, None)
         await evt.reply(evt.t("persona.official"))
         return
     if evt.arg(0) != "personal" or len(evt.args) < 2:
         raise UsageError
-    chosen = await cases.set_persona(evt.ctx, evt.the_tenant, evt.sender, evt.rest(1))
+    chosen = await caseroom.set_persona(evt.ctx, evt.the_tenant, evt.sender, evt.rest(1))
     await evt.reply(evt.t("persona.personal", name=chosen.name if chosen else ""))

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from mautrix.types import RoomID
 
+from .. import caseroom
 from ..db import Case, CaseNote, Category, Client, EventMap, OperatorSettings, Template
 from ..db.records import Note
 from ..hours import zone
-from ..services import cases, history, notify, permissions, records, validate
+from ..services import history, notify, permissions, records, validate
 from ..services.clients import find_client
 from ..services.errors import not_found
 from .handler import CommandEvent, Place, UsageError, command
@@ -85,7 +86,7 @@ async def private(evt: CommandEvent) -> None:
 async def assign(evt: CommandEvent) -> None:
     if len(evt.args) != 2:
         raise UsageError
-    case = await cases.give(evt.ctx, evt.the_tenant, evt.arg(0), evt.arg(1))
+    case = await caseroom.give(evt.ctx, evt.the_tenant, evt.arg(0), evt.arg(1))
     await evt.reply(evt.t("case.given", number=case.number, user_id=case.operator_id))
 
 
@@ -134,7 +135,9 @@ async def send_template(evt: CommandEvent) -> None:
     if len(evt.args) != 1:
         raise UsageError
     case = await _case_here(evt)
-    await cases.send_template(evt.ctx, evt.the_tenant, case, evt.sender, evt.arg(0), evt.event_id)
+    await caseroom.send_template(
+        evt.ctx, evt.the_tenant, case, evt.sender, evt.arg(0), evt.event_id
+    )
 
 
 # Clients: the card, tags and notes

@@ -5,10 +5,11 @@ from .bot_room import BotRoom
 from .case import Case, EventMap
 from .client import Client, Group
 from .inbox import Inbox
-from .letters import LetterOperator, Package, PackageType, Statement
+from .letters import LetterOperator, Package, PackageType
 from .misc import ApiToken, NoticeSent, Timer
 from .records import CaseNote, Category, ClientRecord, OperatorSettings, Template, Ticket
 from .sessions import Booking, CalendarToken, Slot
+from .statements import Statement
 from .tenant import ADMIN, OPERATOR, OperatorState, Persona, Tenant
 from .upgrade import upgrade_table
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from mautrix.errors import MatrixError
 from mautrix.types import RoomID, UserID
 
+from .. import hooks
 from ..accounts import AccountError
 from ..bot import send_notice
 from ..context import Context
@@ -132,9 +133,7 @@ async def remove_client(ctx: Context, tenant: Tenant, ref: object) -> Client:
         await ctx.accounts.deactivate(client.user_id)
     except AccountError as e:
         raise _account_refusal(e) from e
-    from . import sessions  # sessions reach cases and routing, which reach this module
-
-    await sessions.client_left(ctx, tenant, client)
+    await ctx.hooks.run(hooks.CLIENT_LEFT, ctx, tenant, client)
     await client.delete()
     return client
 

@@ -9,13 +9,13 @@ from typing import Any
 
 from mautrix.types import UserID
 
-from .. import hours
+from .. import caseroom, hooks, hours
 from ..bot import send_notice
 from ..context import Context
 from ..db import Case, Client, NoticeSent, OperatorSettings, OperatorState, Tenant, Timer
 from ..db.case import EXPIRED, WAITING
 from ..i18n import Lang, t
-from . import cases, notify, permissions, polls, validate
+from . import notify, permissions, polls, validate
 from .errors import Refusal, conflict, forbidden, not_found
 
 log = logging.getLogger("soudan.routing")
@@ -88,7 +88,7 @@ async def route(ctx: Context, tenant: Tenant, case: Case) -> None:
         return  # waits for the client's answer to the intake question
     operator = await pick(ctx, tenant, case, client)
     if operator is not None:
-        await cases.assign(ctx, tenant, case, operator)
+        await caseroom.assign(ctx, tenant, case, operator)
         return
     online = [s for s in await OperatorState.all(tenant.id) if s.status == ONLINE]
     if case.nominee or not online or tenant.assign_mode == "auto":
@@ -99,6 +99,10 @@ async def route(ctx: Context, tenant: Tenant, case: Case) -> None:
 async def route_waiting(ctx: Context, tenant: Tenant) -> None:
     for case in await Case.waiting(tenant.id):
         await route(ctx, tenant, case)
+
+
+async def case_closed(ctx: Context, tenant: Tenant, case: Case) -> None:
+    await route_waiting(ctx, tenant)  # the operator has room for another case
 
 
 async def _schedule_opening(ctx: Context, tenant: Tenant, at: int) -> None:
@@ -451,3 +455,4 @@ TIMER_HANDLERS: dict[str, Any] = {
     OPENING: on_opening,
     NOMINATION_EXPIRY: on_nomination_expiry,
 }
+HOOKS: dict[str, hooks.Hook] = {hooks.CASE_CLOSED: case_closed}

@@ -32,8 +32,8 @@ from ..db import (
     Tenant,
     Timer,
 )
-from ..db.letters import DRAFT, PAID, SENT
 from ..db.sessions import BOOKED, DONE, NO_SHOW
+from ..db.statements import DRAFT, PAID, SENT
 from ..i18n import Lang, t
 from ..scheduler import Scheduler
 from . import history, notify, validate

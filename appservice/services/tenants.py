@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from mautrix.errors import MatrixError
 from mautrix.types import RoomID, UserID
 
+from .. import hooks
 from ..bot import send_notice
 from ..context import Context
 from ..db import ADMIN, OPERATOR, ApiToken, Client, Tenant, Timer
@@ -163,10 +164,7 @@ async def remove_operator(ctx: Context, tenant: Tenant, user_id: UserID) -> None
     if not await tenant.has_member(user_id, ADMIN):
         await _kick(ctx, tenant.space_room, user_id)
         await _kick(ctx, tenant.board_room, user_id)
-    from . import letters, sessions  # they reach cases and routing, which import this module
-
-    await sessions.operator_left(ctx, tenant, user_id)
-    await letters.operator_left(ctx, tenant, user_id)
+    await ctx.hooks.run(hooks.OPERATOR_LEFT, ctx, tenant, user_id)
 
 
 async def _announce_to_staff(ctx: Context, tenant: Tenant, key: str, **params: object) -> None:

@@ -1,0 +1,187 @@
+"""A client's event in their desk room: a letter, a rating, an intake answer, a command, or a
+line of a case (opened by the first one), relayed to the case room once an operator has it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from mautrix.types import EventID, RoomID
+
+from .. import caseroom, relay
+from ..bot import send_notice, txn_for
+from ..context import Context
+from ..db import Case, Client, EventMap, NoticeSent, Package
+from ..db.case import PENDING, WAITING
+from ..db.tenant import Tenant
+from ..i18n import Lang, t
+from ..services import letters, notify, polls, routing
+from .client_commands import client_command
+
+log = logging.getLogger("soudan.cases")
+
+
+def _lang(tenant: Tenant) -> Lang:
+    return tenant.language  # type: ignore[return-value]
+
+
+async def on_client_event(
+    ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]
+) -> None:
+    room_id = RoomID(raw["room_id"])
+    desk = ctx.desk(tenant.slug)
+    if tenant.suspended:
+        # Said once per suspension, not on every line.
+        if await NoticeSent.claim(room_id, "suspended", str(tenant.suspended_at)):
+            await send_notice(desk, room_id, t(_lang(tenant), "refuse.suspended_client"))
+        return
+    if tenant.halted:
+        if await NoticeSent.claim(room_id, "halt", str(tenant.halted_at)):
+            await send_notice(desk, room_id, routing.text(tenant, "halt"))
+        return
+    event_type = raw["type"]
+    content = raw.get("content", {})
+    package = None
+    if event_type in polls.POLL_RESPONSES or event_type == "m.room.message":
+        # The letter package, read once: nothing below changes it before it is used again.
+        package = await Package.current_for(client.id)
+        # The continue question first: a lone "1" after the last reply answers it, even if
+        # the case was closed (and a rating asked) just after.
+        if await letters.take_continue_answer(ctx, tenant, client, package, raw):
+            return
+        if await _take_rating(ctx, tenant, client, raw):
+            return
+        if await routing.take_intake_answer(ctx, tenant, client, raw):
+            return
+    case = await Case.open_for(client.id)
+    if event_type == "m.room.redaction":
+        if case:
+            await _client_redaction(ctx, tenant, client, case, raw)
+        return
+    if event_type == "m.room.message":
+        if content.get("msgtype") not in relay.RELAYED_MESSAGE_TYPES:
+            return
+        if str(content.get("body", "")).startswith("!"):
+            answer = await client_command(
+                ctx, tenant, client, str(content["body"]), EventID(raw["event_id"])
+            )
+            if not answer:
+                return
+            await send_notice(
+                desk,
+                room_id,
+                answer,
+                txn_id=txn_for(raw["event_id"], "client-command"),
+                reply_to=raw["event_id"],
+            )
+            return
+        if package is not None:
+            case = await letters.before_client_letter(ctx, tenant, client, package, case, raw)
+            if case is not None:
+                await _relay_client(ctx, tenant, client, case, raw)
+                await letters.client_letter_relayed(ctx, tenant, package, case, raw)
+            return
+    elif event_type != "m.reaction":
+        return
+    if case is None:
+        if event_type != "m.room.message" or "m.new_content" in content:
+            return  # a reaction or edit of a closed case's message opens nothing
+        case = await open_case(ctx, tenant, client, raw)
+        await _relay_client(ctx, tenant, client, case, raw)
+        await routing.case_opened(ctx, tenant, case)
+        return
+    await _relay_client(ctx, tenant, client, case, raw)
+
+
+async def open_case(ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]) -> Case:
+    case = await Case.open_new(tenant.id, client.id, ctx.clock.now_ms())
+    lang = _lang(tenant)
+    greeting = tenant.greeting or t(lang, f"case.greeting.{tenant.preset}")
+    await send_notice(
+        ctx.desk(tenant.slug),
+        RoomID(raw["room_id"]),
+        greeting,
+        txn_id=txn_for(raw["event_id"], "greeting"),
+    )
+    await caseroom.client_ghost(ctx, tenant, client)
+    if tenant.staff_room:
+        await ctx.bot.notice(
+            tenant.staff_room,
+            await caseroom.announcement(
+                tenant, case, client, str(raw.get("content", {}).get("body", ""))
+            ),
+            txn_id=txn_for(raw["event_id"], "case-announce"),
+        )
+    log.info("Case %s of tenant %s opened", case.number, tenant.slug)
+    return case
+
+
+async def _relay_client(
+    ctx: Context, tenant: Tenant, client: Client, case: Case, raw: dict[str, Any]
+) -> None:
+    event_id = EventID(raw["event_id"])
+    room_id = RoomID(raw["room_id"])
+    content = raw.get("content", {})
+    sent_at = raw.get("origin_server_ts")
+    if case.status == WAITING or not case.case_room:
+        text = relay.text_of(content) if raw["type"] == "m.room.message" else None
+        await EventMap.add(case.id, room_id, event_id, PENDING, None, text, sent_at)
+        return
+    ghost = await caseroom.client_ghost(ctx, tenant, client)
+    sent = await relay.relay(
+        ghost,
+        case.id,
+        room_id,
+        event_id,
+        raw["type"],
+        content,
+        case.case_room,
+        sent_at,
+    )
+    if sent and case.operator_id and raw["type"] == "m.room.message":
+        # Once per stretch of client messages the operator has not answered yet.
+        await notify.tell(
+            ctx,
+            tenant,
+            case.operator_id,
+            notify.MESSAGE,
+            f"{case.id}-{case.last_reply_at}",
+            number=case.number,
+            alias=client.alias,
+        )
+
+
+async def _client_redaction(
+    ctx: Context, tenant: Tenant, client: Client, case: Case, raw: dict[str, Any]
+) -> None:
+    redacted = raw.get("redacts") or raw.get("content", {}).get("redacts")
+    if not redacted:
+        return
+    await EventMap.forget_body(EventID(redacted))
+    if case.status == WAITING or not case.case_room:
+        await EventMap.drop_pending(case.id, EventID(redacted))
+        return
+    await relay.relay_redaction(
+        await caseroom.client_ghost(ctx, tenant, client), redacted, case.case_room
+    )
+
+
+async def _take_rating(ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]) -> bool:
+    """A poll answer or a lone digit right after a close is the rating, not a new case."""
+    if await Case.open_for(client.id):
+        return False
+    case = await Case.last_closed_for(client.id)
+    if case is None or case.rating is not None or case.rating_poll is None:
+        return False
+    value = polls.chosen_answer(raw, case.rating_poll)
+    if value not in caseroom.RATINGS:
+        return raw["type"] in polls.POLL_RESPONSES
+    case.rating = int(value)
+    await case.save()
+    await send_notice(
+        ctx.desk(tenant.slug),
+        RoomID(raw["room_id"]),
+        t(_lang(tenant), "case.rating_thanks"),
+        txn_id=txn_for(raw["event_id"], "rating"),
+    )
+    return True

@@ -1,0 +1,167 @@
+"""The operators' board room: an operator answers a topic in its thread, and the answer
+reaches the author's board room under their member ghost; edits and deletions follow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mautrix.types import EventID, UserID
+
+from ... import relay
+from ...bot import send_notice, txn_for
+from ...context import Context
+from ...db import OPERATOR, Client, NoticeSent, OperatorSettings, OperatorState, Tenant
+from ...db.board import Post, Shown, Topic
+from ...i18n import Lang, t
+from .. import routing
+from ..errors import Refusal, conflict, forbidden
+from .messages import (
+    answer_content,
+    edit_content,
+    member_ghost,
+    open_for_posts,
+    post_text,
+    send_content,
+    start_of_day,
+    thread,
+    topic_referred,
+)
+from .moderation import withdraw_post
+from .rooms import board_ghost, label
+
+
+def _lang(tenant: Tenant) -> Lang:
+    return tenant.language  # type: ignore[return-value]
+
+
+async def on_operator_event(
+    ctx: Context, tenant: Tenant, sender: UserID, raw: dict[str, Any]
+) -> None:
+    assert tenant.board_room
+    event_id = EventID(raw["event_id"])
+    if raw["type"] == "m.room.redaction":
+        redacted = raw.get("redacts") or raw.get("content", {}).get("redacts")
+        post = await Post.by_source(EventID(redacted)) if isinstance(redacted, str) else None
+        if post is not None and post.operator_id == sender and not post.hidden:
+            await withdraw_post(ctx, tenant, post, sender)
+        return
+    content = raw.get("content", {})
+    if raw["type"] != "m.room.message" or not isinstance(content, dict):
+        return
+    relates = content.get("m.relates_to") or {}
+    topic = None
+    try:
+        if relates.get("rel_type") == "m.replace":
+            await _operator_edit(ctx, tenant, sender, raw)
+            return
+        topic = await topic_referred(tenant.board_room, relates)
+        if topic is None:
+            raise Refusal("board.answer_in_thread")
+        await _answer(ctx, tenant, sender, topic, raw)
+    except Refusal as refusal:
+        root = topic.root_event if topic else None
+        notice = {
+            "msgtype": "m.notice",
+            "body": refusal.text(_lang(tenant)),
+            "m.relates_to": thread(root, event_id)
+            if root
+            else {"m.in_reply_to": {"event_id": event_id}},
+        }
+        await send_content(
+            ctx.az.intent, tenant.board_room, notice, txn_id=txn_for(event_id, "board-refused")
+        )
+
+
+async def _may_answer(tenant: Tenant, operator: UserID) -> OperatorState:
+    if tenant.suspended or tenant.halted:
+        raise conflict("routing.halted_operator")
+    if not tenant.board:
+        raise forbidden("board.off")
+    if not await tenant.has_member(operator, OPERATOR):
+        raise forbidden("board.operators_only")
+    settings = await OperatorSettings.get(tenant.id, operator)
+    if not settings.may_send:
+        raise forbidden("perm.view_only")
+    if settings.templates_only:
+        raise forbidden("board.templates_only")
+    state = await OperatorState.get(tenant.id, operator)
+    if not state.profile_name:
+        raise Refusal("board.profile_first")
+    return state
+
+
+async def _answer(
+    ctx: Context, tenant: Tenant, operator: UserID, topic: Topic, raw: dict[str, Any]
+) -> None:
+    assert tenant.board_room
+    event_id = EventID(raw["event_id"])
+    post = await Post.by_source(event_id)
+    state = await _may_answer(tenant, operator)
+    if post is None:
+        open_for_posts(topic)
+        text = post_text(tenant, raw["content"])
+        post = await Post.insert(topic.id, operator, text, event_id, ctx.clock.now_ms())
+    await Shown(tenant.board_room, event_id, topic.id, post.id).add()
+    client = await Client.get(topic.client_id)
+    if client is None or client.board_room is None:
+        return
+    # An answer to one of the author's follow-ups replies to it on their side too.
+    relates = raw["content"].get("m.relates_to") or {}
+    reply = relates.get("m.in_reply_to") if not relates.get("is_falling_back") else None
+    reply_to = None
+    if isinstance(reply, dict) and isinstance(reply.get("event_id"), str):
+        for shown in await Shown.find(tenant.board_room, EventID(reply["event_id"])):
+            reply_to = shown.source_event
+    ghost = await member_ghost(ctx, tenant, state)
+    await ghost.ensure_joined(client.board_room, bot=board_ghost(ctx, tenant))
+    content = answer_content(_lang(tenant), topic, post, str(state.profile_name))
+    content["m.relates_to"] = thread(topic.source_event, reply_to)
+    copy = await relay.send_once(ghost, client.board_room, event_id, "m.room.message", content)
+    await Shown(client.board_room, copy, topic.id, post.id, event_id).add()
+    await routing.touch(ctx, tenant, operator)
+    # The author hears of answers in their desk room once a day per topic, not per answer.
+    once = f"{topic.id}-{start_of_day(tenant, ctx.clock.now_ms())}"
+    if client.room_id and await NoticeSent.claim(client.room_id, "board-answer", once):
+        await send_notice(
+            ctx.desk(tenant.slug),
+            client.room_id,
+            t(_lang(tenant), "board.new_answer", topic=label(topic.number)),
+            txn_id=txn_for(event_id, "board-new-answer"),
+        )
+
+
+async def _operator_edit(
+    ctx: Context, tenant: Tenant, operator: UserID, raw: dict[str, Any]
+) -> None:
+    content = raw["content"]
+    target = EventID(str(content["m.relates_to"].get("event_id", "")))
+    post = await Post.by_source(target)
+    new = content.get("m.new_content")
+    if post is None or post.operator_id != operator or post.hidden or not isinstance(new, dict):
+        return
+    state = await _may_answer(tenant, operator)
+    topic = await Topic.get(post.topic_id)
+    client = await Client.get(topic.client_id) if topic else None
+    post.body = post_text(tenant, new)
+    await post.save()
+    if topic is None or client is None or client.board_room is None:
+        return
+    copy = await Shown.copy_of(target, client.board_room)
+    if copy is None:
+        return
+    shown = answer_content(_lang(tenant), topic, post, str(state.profile_name))
+    ghost = await member_ghost(ctx, tenant, state)
+    await relay.send_once(
+        ghost,
+        client.board_room,
+        EventID(raw["event_id"]),
+        "m.room.message",
+        edit_content(copy, post.body, shown),
+    )
+
+
+async def rename_member(ctx: Context, tenant: Tenant, operator: UserID) -> None:
+    """After a profile change: the operator's member ghost carries the new name."""
+    state = await OperatorState.get(tenant.id, operator)
+    if state.board_ghost:
+        await member_ghost(ctx, tenant, state)
