@@ -217,7 +217,7 @@ async def test_scope_table(stack: Stack, office: Office, users: OpenUser) -> Non
     assert (await command(given, private[given.user_id], "!case 2")).startswith("Case #2 (Ben)")
     # Exports carry the same scope.
     export = await command(tagged, private[tagged.user_id], "!export csv")
-    assert export.startswith("Exported 1 cases to cases-"), export
+    assert export.startswith("Exported 1 case to cases-"), export
 
 
 async def test_notices_in_the_private_room(stack: Stack, office: Office, users: OpenUser) -> None:

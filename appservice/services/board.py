@@ -53,7 +53,7 @@ _member_names: dict[UserID, str] = {}  # the name each member ghost is known to 
 
 
 def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
+    return tenant.language
 
 
 def label(number: int) -> str:
@@ -603,7 +603,7 @@ def age(lang: Lang, now_ms: int, then_ms: int) -> str:
         return t(lang, "board.age_minutes", n=minutes)
     if minutes < 48 * 60:
         return t(lang, "board.age_hours", n=minutes // 60)
-    return t(lang, "board.age_days", n=minutes // (24 * 60))
+    return t(lang, "board.age_days", count=minutes // (24 * 60))
 
 
 def first_line(text: str, width: int = 60) -> str:
@@ -773,7 +773,7 @@ async def _list_topics(
                 lang,
                 "board.list_line",
                 topic=label(topic.number),
-                answers=counts.get(topic.id, 0),
+                count=counts.get(topic.id, 0),
                 age=age(lang, now, topic.created_at),
                 text=first_line(topic.body),
             )
@@ -809,7 +809,7 @@ async def _show_topic(
         "board.topic_head",
         topic=label(topic.number),
         age=age(lang, now, topic.created_at),
-        answers=sum(1 for p in posts if p.is_answer),
+        count=sum(1 for p in posts if p.is_answer),
     )
     if topic.closed:
         head += t(lang, "board.closed_mark")

@@ -36,7 +36,7 @@ RATINGS = ("1", "2", "3", "4", "5")
 
 
 def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
+    return tenant.language
 
 
 async def client_ghost(ctx: Context, tenant: Tenant, client: Client) -> IntentAPI:

@@ -31,7 +31,7 @@ class NewAccount:
 
 
 def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
+    return tenant.language
 
 
 def _account_refusal(e: AccountError) -> Refusal:

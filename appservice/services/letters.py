@@ -18,7 +18,7 @@ from typing import Any
 
 from mautrix.types import EventID, RoomID, UserID
 
-from .. import business_days, hours
+from .. import business_days, hours, i18n
 from ..bot import send_notice, txn_for
 from ..context import Context
 from ..db import (
@@ -52,7 +52,7 @@ TEXT_TYPES = ("m.text", "m.notice", "m.emote")
 
 
 def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
+    return tenant.language
 
 
 def _zone(tenant: Tenant) -> Any:
@@ -130,7 +130,7 @@ def type_line(lang: Lang, kind: PackageType | Package) -> str:
         replies=kind.replies,
         days=kind.deadline_days,
         chars=kind.char_limit,
-        price=f"{kind.price:,}",
+        price=i18n.number(lang, kind.price),
     )
 
 

@@ -20,7 +20,7 @@ NEW_CASE, ASSIGNED, MESSAGE = "new_case", "assigned", "message"
 
 
 def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
+    return tenant.language
 
 
 async def private_room(ctx: Context, tenant: Tenant, settings: OperatorSettings) -> RoomID:

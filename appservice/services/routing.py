@@ -8,7 +8,7 @@ from typing import Any
 
 from mautrix.types import UserID
 
-from .. import hours
+from .. import hours, i18n
 from ..bot import send_notice
 from ..context import Context
 from ..db import Case, Client, NoticeSent, OperatorSettings, OperatorState, Tenant, Timer
@@ -30,7 +30,7 @@ TEXT_KINDS = ("out_of_hours", "absent", "halt", "apology")
 
 
 def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
+    return tenant.language
 
 
 def text(tenant: Tenant, kind: str) -> str:
@@ -423,7 +423,7 @@ def state_line(tenant: Tenant, now_ms: int) -> str:
     opening = hours.next_opening(tenant.hours, tenant.closed_dates, tz, now_ms)
     if opening is None:
         return t(lang, "routing.state_closed_indefinitely")
-    when = datetime.fromtimestamp(opening / 1000, tz).strftime("%Y-%m-%d %H:%M")
+    when = i18n.moment(lang, datetime.fromtimestamp(opening / 1000, tz))
     return t(lang, "routing.state_closed", when=when)
 
 

@@ -52,7 +52,7 @@ _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
 def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
+    return tenant.language
 
 
 def tz(tenant: Tenant) -> ZoneInfo:
@@ -568,7 +568,7 @@ async def client_cancel(
         raise conflict(
             "sessions.past_cutoff",
             booking=booking_label(booking.number),
-            hours=tenant.session_cutoff_hours,
+            count=tenant.session_cutoff_hours,
         )
     if not await _cancel(ctx, tenant, booking, "sessions.cancelled_client", now, source):
         raise conflict("sessions.not_booked", booking=booking_label(booking.number))
@@ -622,7 +622,7 @@ async def client_bookings(ctx: Context, tenant: Tenant, client: Client) -> str:
                 name=await operator_name(tenant, booking.operator_id),
             )
         )
-    lines.append(t(lang, "sessions.cancel_hint", hours=tenant.session_cutoff_hours))
+    lines.append(t(lang, "sessions.cancel_hint", count=tenant.session_cutoff_hours))
     return "\n".join(lines)
 
 

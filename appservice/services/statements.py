@@ -20,7 +20,7 @@ from typing import Any
 
 from mautrix.types import RoomID, UserID
 
-from .. import hours
+from .. import hours, i18n
 from ..bot import txn_for
 from ..context import Context
 from ..db import (
@@ -49,15 +49,11 @@ FORMATS = ("pdf", "xlsx", "csv")  # as statement_file has them, without loading 
 
 
 def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
+    return tenant.language
 
 
 def label(number: int) -> str:
     return f"S{number}"
-
-
-def money(amount: int, currency: str) -> str:
-    return f"{amount:,} {currency}"
 
 
 # Lines
@@ -92,7 +88,7 @@ def package_line(tenant: Tenant, package: Package) -> dict[str, Any]:
             _lang(tenant),
             "statements.item.package",
             name=package.type_name,
-            replies=package.replies,
+            count=package.replies,
         ),
         "client": package.client_alias,
         "price": package.price,
@@ -216,8 +212,8 @@ def notice(tenant: Tenant, statement: Statement, key: str) -> str:
         statement=label(statement.number),
         operator=statement.operator_id,
         month=statement.month,
-        lines=len(statement.lines),
-        total=money(statement.total, statement.currency),
+        count=len(statement.lines),
+        total=i18n.money(_lang(tenant), statement.total, statement.currency),
     )
 
 
