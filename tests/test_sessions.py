@@ -581,7 +581,7 @@ async def test_admin_schedules_for_an_operator_and_exports(stack: Stack, users: 
         f"Session {label}: {name}" for label, name in zip(labels, ("Riku", "Sora"), strict=True)
     )
     answer = await clinic.tenant.command(f"!export-bookings {day}")
-    assert answer.startswith("Exported 2 booking(s)"), answer
+    assert answer.startswith("Exported 2 bookings"), answer
     event = await clinic.tenant.admin.wait_for(
         lambda r, e: r == clinic.tenant.admin_room and e["content"].get("msgtype") == "m.file"
     )
