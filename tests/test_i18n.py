@@ -108,3 +108,17 @@ def test_every_command_has_help_a_section_and_a_wrong_room_answer() -> None:
         assert has(f"cmd.{name}"), name
         assert has(f"help.section.{command.section}"), name
         assert has(f"refuse.role.{command.places[0].value}") or name == "help", name
+
+
+def test_the_api_answers_in_the_first_language_asked_for_that_soudan_speaks() -> None:
+    from aiohttp.test_utils import make_mocked_request
+
+    from provisioning import api
+
+    def lang(header: str | None) -> str:
+        headers = {"Accept-Language": header} if header is not None else {}
+        return api._lang(make_mocked_request("GET", "/", headers=headers))
+
+    assert lang(None) == "en" and lang("fr") == "en" and lang("") == "en"
+    assert lang("ja") == "ja" and lang("ja-JP,en;q=0.5") == "ja"
+    assert lang("en-US,ja;q=0.8") == "en" and lang("fr-FR, ja;q=0.5") == "ja"
