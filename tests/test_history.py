@@ -283,7 +283,7 @@ async def test_case_records_summary_and_bad_input(stack: Stack, users: OpenUser)
     heading, figures = summary.splitlines()[:2]
     assert heading == f"Summary of {month} (Asia/Tokyo)"
     assert figures.startswith("opened 1, handled 1, unhandled 0, expired 0, median first reply")
-    assert figures.endswith("average rating 4.00 (1 ratings)")
+    assert figures.endswith("average rating 4.00 (1 rating)")
     assert f"  {operator.user_id}: opened 1, handled 1" in summary
     assert "  Work > Hours > Overtime: opened 1" in summary
     first = (today.replace(day=28) + timedelta(days=4)).replace(day=1, hour=9, minute=0)

@@ -239,13 +239,13 @@ async def test_series_over_three_months_in_tokyo_and_across_daylight_saving_in_b
     assert {(end - start) // MINUTE for start, end in every_other} == {50}  # the default
     # One occurrence goes alone; "series" takes every occurrence still to come.
     assert await command(operator, staff, f"!slot-remove {weekly[2]}") == (
-        "Removed 1 slot; 0 booking(s) cancelled."
+        "Removed 1 slot; 0 bookings cancelled."
     )
     assert await command(operator, staff, f"!slot-remove {weekly[5]} series") == (
-        "Removed 13 slots; 0 booking(s) cancelled."
+        "Removed 13 slots; 0 bookings cancelled."
     )
     assert await command(operator, staff, f"!slot-remove {biweekly[0]} series") == (
-        "Removed 7 slots; 0 booking(s) cancelled."
+        "Removed 7 slots; 0 bookings cancelled."
     )
     assert await command(operator, staff, f"!slots {weeks}") == (
         "No slots in this period. Add some with !slot-add."

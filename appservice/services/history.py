@@ -359,7 +359,7 @@ def summary_text(tenant: Tenant, figures: dict[str, Any]) -> str:
             expired=values["expired"],
             median=_duration(lang, values["median_first_response_s"]),
             rating="-" if rating is None else f"{rating:.2f}",
-            ratings=values["ratings"],
+            ratings=t(lang, "summary.ratings", count=values["ratings"]),
         )
 
     lines = [t(lang, "summary.header", month=figures["month"], zone=figures["timezone"])]

@@ -127,8 +127,8 @@ def type_line(lang: Lang, kind: PackageType | Package) -> str:
         lang,
         "letters.type_line",
         name=name,
-        replies=kind.replies,
-        days=kind.deadline_days,
+        replies=t(lang, "letters.replies", count=kind.replies),
+        days=t(lang, "letters.business_days", count=kind.deadline_days),
         chars=kind.char_limit,
         price=i18n.number(lang, kind.price),
     )
@@ -180,9 +180,9 @@ async def _tell_client(
         lang,
         f"letters.client_{why}",
         package=label(package.number),
-        replies=package.replies,
+        replies=t(lang, "letters.replies", count=package.replies),
         chars=package.char_limit,
-        days=package.deadline_days,
+        days=t(lang, "letters.business_days", count=package.deadline_days),
     )
     if why == "granted" and package.operator_id is None:
         text += "\n" + t(lang, "letters.choose_counselor")
@@ -724,7 +724,7 @@ async def _ask_to_continue(ctx: Context, tenant: Tenant, package: Package) -> No
         ctx,
         tenant,
         client.room_id,
-        t(lang, "letters.continue_question", replies=package.replies),
+        t(lang, "letters.continue_question", count=package.replies),
         [(CONTINUE, t(lang, "letters.continue_yes")), (FINISH, t(lang, "letters.continue_no"))],
         t(lang, "letters.continue_fallback"),
         key=f"continue-{package.id}",
