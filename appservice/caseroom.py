@@ -21,7 +21,7 @@ from .context import Context
 from .db import OPERATOR, Case, Client, EventMap, OperatorSettings, Package, Persona
 from .db.case import ASSIGNED, CLOSED, WAITING
 from .db.tenant import Tenant
-from .i18n import Lang, t
+from .i18n import t
 from .rooms import create_room
 from .services import notify, permissions, polls, records, validate
 from .services.errors import conflict, forbidden, not_found
@@ -29,10 +29,6 @@ from .services.errors import conflict, forbidden, not_found
 log = logging.getLogger("soudan.cases")
 
 RATINGS = ("1", "2", "3", "4", "5")
-
-
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
 
 
 async def client_ghost(ctx: Context, tenant: Tenant, client: Client) -> IntentAPI:
@@ -44,7 +40,7 @@ async def client_ghost(ctx: Context, tenant: Tenant, client: Client) -> IntentAP
         taken = {c.alias for c in await Client.all(tenant.id)}
         alias = ""
         while not alias or alias in taken:
-            alias = t(_lang(tenant), "case.alias", number=secrets.randbelow(9000) + 1000)
+            alias = t(tenant.language, "case.alias", number=secrets.randbelow(9000) + 1000)
     else:
         alias = client.nickname
     ghost = f"client_{secrets.token_hex(6)}"
@@ -62,7 +58,7 @@ async def announcement(
 ) -> str:
     """What the staff room hears of a new case. Every operator reads the staff room, so where
     some may not see every client, it names no client and quotes nothing."""
-    lang = _lang(tenant)
+    lang = tenant.language
     if await OperatorSettings.any_restricted(tenant.id):
         return t(lang, "case.waiting_anonymous", number=case.number)
     preview = ""
@@ -129,7 +125,7 @@ async def assign(ctx: Context, tenant: Tenant, case: Case, operator: UserID) -> 
     client = await Client.get(case.client_id)
     assert client is not None
     ghost = await client_ghost(ctx, tenant, client)
-    lang = _lang(tenant)
+    lang = tenant.language
     if case.case_room is None:
         # Case rooms show their whole history: a transferred case must stay readable.
         case.case_room = await create_room(
@@ -209,7 +205,7 @@ async def transfer(
     if case.status != ASSIGNED or case.case_room is None:
         raise conflict("case.not_assigned", number=case.number)
     previous = case.operator_id
-    lang = _lang(tenant)
+    lang = tenant.language
     if target == "queue":
         case.status = WAITING
         case.operator_id = None
@@ -244,7 +240,7 @@ async def close(ctx: Context, tenant: Tenant, case: Case) -> None:
     client = await Client.get(case.client_id)
     case.status = CLOSED
     case.closed_at = ctx.clock.now_ms()
-    lang = _lang(tenant)
+    lang = tenant.language
     if client and client.room_id:
         choices = [(value, t(lang, f"case.rating.{value}")) for value in RATINGS]
         case.rating_poll = await polls.send_poll(
@@ -321,7 +317,7 @@ async def send_template(
     shown = await send_notice(
         ctx.az.intent,
         case.case_room,
-        t(_lang(tenant), "template.sent", name=template.name, text=text),
+        t(tenant.language, "template.sent", name=template.name, text=text),
         txn_id=txn_for(source, "template"),
         reply_to=source,
     )

@@ -18,6 +18,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from .i18n import LANGUAGES
+
 GENERATE = "generate"
 _REQUIRED = object()
 
@@ -121,7 +123,7 @@ SCHEMA: tuple[Key, ...] = (
     Key("database.url", _db_url, "sqlite:soudan.db"),
     Key("clients.localpart_prefix", _localpart, "c-"),
     Key("platform.admins", _user_ids),
-    Key("platform.language", _choice("ja", "en"), "ja"),
+    Key("platform.language", _choice(*LANGUAGES), "ja"),
     Key("platform.timezone", _timezone, "Asia/Tokyo"),
     Key("provisioning.enabled", _bool, True),
     Key("provisioning.shared_secret", _secret, GENERATE),

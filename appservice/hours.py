@@ -7,11 +7,11 @@ from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from . import i18n
+from .i18n import Lang
 from .services.errors import Refusal
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-# How a weekday is shown beside a date, by language.
-WEEKDAY_LABELS = {"ja": "月火水木金土日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 Hours = dict[str, list[list[str]]]
 _RANGE = re.compile(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})")
 _SEARCH_DAYS = 400
@@ -94,6 +94,6 @@ def describe(hours: Hours | None) -> list[str]:
     ]
 
 
-def day_label(lang: str, day: date) -> str:
+def day_label(lang: Lang, value: date) -> str:
     """``2026-11-27 (金)``."""
-    return f"{day:%Y-%m-%d} ({WEEKDAY_LABELS[lang][day.weekday()]})"
+    return i18n.day(lang, value)

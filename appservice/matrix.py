@@ -134,7 +134,7 @@ class MatrixHandler:
         place: Place | None = default
         if tenant is None:  # the caller knows the room when it passes its tenant
             place, tenant = await self._place(room_id)
-        lang: Lang = tenant.language if tenant else self.ctx.config["platform.language"]  # type: ignore[assignment]
+        lang: Lang = tenant.language if tenant else self.ctx.config["platform.language"]
         if place is None:
             await self.ctx.bot.reply(room_id, event_id, t(lang, "refuse.not_here"))
             return
@@ -261,4 +261,4 @@ class MatrixHandler:
 
 
 def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
+    return tenant.language

@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .csv_file import spreadsheet_csv
+from .i18n import LANGUAGES, Lang, money, t
 from .voucher_sheet import FontFile, find_cjk_font
 
 log = logging.getLogger("soudan.statement_file")
@@ -32,28 +33,6 @@ MIME = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv",
-}
-_TEXTS = {
-    "ja": {
-        "title": "{tenant} 明細 {month}",
-        "operator": "担当: {operator}",
-        "date": "日付",
-        "item": "内容",
-        "client": "相談者",
-        "amount": "金額",
-        "total": "合計",
-        "none": "この月の実施分はありません。",
-    },
-    "en": {
-        "title": "{tenant} statement {month}",
-        "operator": "Counselor: {operator}",
-        "date": "Date",
-        "item": "Item",
-        "client": "Client",
-        "amount": "Amount",
-        "total": "Total",
-        "none": "Nothing was delivered this month.",
-    },
 }
 _CJK, _SANS = "cjk", "Helvetica"
 
@@ -72,7 +51,7 @@ class Statement:
     operator: str  # as the tenant knows the counselor: their profile name
     month: str  # YYYY-MM
     lines: tuple[Line, ...]
-    lang: str = "ja"
+    lang: Lang = "ja"
     currency: str = "JPY"
 
     @property
@@ -80,14 +59,14 @@ class Statement:
         return sum(line.price for line in self.lines)
 
     def text(self, key: str, **params: str) -> str:
-        return _TEXTS[self.lang][key].format(**params)
+        return t(self.lang, f"statement_file.{key}", **params)
 
     @property
     def title(self) -> str:
         return self.text("title", tenant=self.tenant, month=self.month)
 
     def money(self, amount: int) -> str:
-        return f"{amount:,} {self.currency}"
+        return money(self.lang, amount, self.currency)
 
 
 def file_name(statement: Statement, operator_slug: str, kind: str) -> str:
@@ -95,7 +74,7 @@ def file_name(statement: Statement, operator_slug: str, kind: str) -> str:
 
 
 def render(statement: Statement, kind: str) -> bytes:
-    if statement.lang not in _TEXTS:
+    if statement.lang not in LANGUAGES:
         raise ValueError(f"unsupported language {statement.lang!r}")
     if kind == "csv":
         return render_csv(statement)

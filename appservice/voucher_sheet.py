@@ -30,6 +30,8 @@ from pathlib import Path
 import segno
 from fpdf import FPDF
 
+from .i18n import LANGUAGES, Lang, t
+
 log = logging.getLogger("soudan.voucher_sheet")
 
 
@@ -46,20 +48,7 @@ class FontFile:
     index: int = 0
 
 
-_TEXTS: dict[str, dict[str, str]] = {
-    "ja": {
-        "instructions": "Matrix アプリ（Element など）で次の情報でログインしてください。",
-        "server": "サーバー",
-        "user": "ユーザー ID",
-        "password": "パスワード",
-    },
-    "en": {
-        "instructions": "Log in with any Matrix app (e.g. Element) using these details.",
-        "server": "Server",
-        "user": "User ID",
-        "password": "Password",
-    },
-}
+_TEXTS = ("instructions", "server", "user", "password")  # voucher_sheet.<name> in the catalogs
 
 # Grid geometry in millimetres. Ten cards of 95 × 55.4 mm per A4 page: large enough for
 # values a person types by hand, small enough to fit a standard envelope once cut out.
@@ -205,7 +194,7 @@ def render_csv(vouchers: list[Voucher], *, homeserver_url: str) -> bytes:
 
 
 def render_pdf(
-    vouchers: list[Voucher], *, homeserver_url: str, tenant_name: str, lang: str
+    vouchers: list[Voucher], *, homeserver_url: str, tenant_name: str, lang: Lang
 ) -> bytes:
     """Render A4 pages of cut-out cards, ten per page, one card per voucher in the order given.
 
@@ -216,8 +205,8 @@ def render_pdf(
     list, an unknown language, a repeated user ID, or a value that is not printable ASCII
     without spaces (it could not be typed from the card).
     """
-    if lang not in _TEXTS:
-        raise ValueError(f"unsupported language {lang!r}; expected one of {sorted(_TEXTS)}")
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; expected one of {sorted(LANGUAGES)}")
     _check_vouchers(vouchers, homeserver_url)
     # English cards with a Latin-1 tenant name need no embedded font at all, which keeps them
     # small, fast and the same on every machine.
@@ -237,7 +226,7 @@ def _render_pdf(
     vouchers: list[Voucher],
     homeserver_url: str,
     tenant_name: str,
-    lang: str,
+    lang: Lang,
     font: FontFile | None,
 ) -> bytes:
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
@@ -252,7 +241,7 @@ def _render_pdf(
         pdf.add_font(_CJK, "", str(font.path), collection_font_number=font.index)
     sans = _CJK if lang == "ja" else _SANS
     title_family = _SANS if _core_font_can_draw(tenant_name) else _CJK
-    texts = _TEXTS[lang]
+    texts = {name: t(lang, f"voucher_sheet.{name}") for name in _TEXTS}
     instructions: list[str] = []
 
     for number, voucher in enumerate(vouchers):

@@ -22,7 +22,7 @@ from appservice.bot import CONTROL
 from appservice.config import Config
 from appservice.context import Context
 from appservice.db import ApiToken, BotRoom, Tenant
-from appservice.i18n import Lang, t
+from appservice.i18n import LANGUAGES, Lang, t
 from appservice.services.errors import Refusal, forbidden
 from appservice.services.tenants import get_tenant, hash_token
 
@@ -45,7 +45,13 @@ class Caller:
 
 
 def _lang(request: web.Request) -> Lang:
-    return "ja" if request.headers.get("Accept-Language", "").startswith("ja") else "en"
+    """The first language of ``Accept-Language`` that soudan speaks; English otherwise."""
+    for part in request.headers.get("Accept-Language", "").split(","):
+        tag = part.split(";")[0].strip().lower().split("-")[0]
+        for lang in LANGUAGES:
+            if tag == lang:
+                return lang
+    return "en"
 
 
 def ok(data: dict[str, Any] | None = None, status: int = 200) -> web.Response:

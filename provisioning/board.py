@@ -24,7 +24,7 @@ from .api import body, context, ok, tenant_of
 def _topic_json(tenant: Tenant, topic: Topic, answers: int) -> dict[str, Any]:
     """A topic as moderators see it: by its label and its poster alias only."""
     label = board.label(topic.number)
-    lang: Lang = tenant.language  # type: ignore[assignment]
+    lang: Lang = tenant.language
     return {
         "number": topic.number,
         "label": label,

@@ -270,7 +270,7 @@ async def test_case_records_summary_and_bad_input(stack: Stack, users: OpenUser)
     assert await tenant.command("!ticket-close 1") == "Ticket #1 is closed already."
     assert (await tenant.command("!tickets all")).startswith("#1 [closed] Call HR (case #1)")
     found = await tenant.command("!search text=contract")
-    assert found.splitlines()[0] == "1 cases found (the newest 1 shown; !export gives all):"
+    assert found.splitlines()[0] == "1 case found (the newest 1 shown; !export gives all):"
     assert await tenant.command("!search text=holiday") == "No case matches."
     case = await tenant.command("!case 1")
     assert "Category: Work > Hours > Overtime" in case and "Contract checked" in case
@@ -283,7 +283,7 @@ async def test_case_records_summary_and_bad_input(stack: Stack, users: OpenUser)
     heading, figures = summary.splitlines()[:2]
     assert heading == f"Summary of {month} (Asia/Tokyo)"
     assert figures.startswith("opened 1, handled 1, unhandled 0, expired 0, median first reply")
-    assert figures.endswith("average rating 4.00 (1 ratings)")
+    assert figures.endswith("average rating 4.00 (1 rating)")
     assert f"  {operator.user_id}: opened 1, handled 1" in summary
     assert "  Work > Hours > Overtime: opened 1" in summary
     first = (today.replace(day=28) + timedelta(days=4)).replace(day=1, hour=9, minute=0)

@@ -211,13 +211,14 @@ async def test_scope_table(stack: Stack, office: Office, users: OpenUser) -> Non
     for operator, numbers in searches:
         got = await command(operator, private[operator.user_id], "!search")
         lines = got.splitlines()
-        assert lines[0].startswith(f"{len(numbers)} cases found"), got
+        found = "1 case found" if len(numbers) == 1 else f"{len(numbers)} cases found"
+        assert lines[0].startswith(found), got
         assert [line.split()[0] for line in lines[1:]] == numbers, got
     assert await command(given, private[given.user_id], "!case 1") == "There is no case #1."
     assert (await command(given, private[given.user_id], "!case 2")).startswith("Case #2 (Ben)")
     # Exports carry the same scope.
     export = await command(tagged, private[tagged.user_id], "!export csv")
-    assert export.startswith("Exported 1 cases to cases-"), export
+    assert export.startswith("Exported 1 case to cases-"), export
 
 
 async def test_notices_in_the_private_room(stack: Stack, office: Office, users: OpenUser) -> None:

@@ -286,14 +286,14 @@ async def _october(stack: Stack, users: OpenUser, api: Api) -> None:
     since_admin, since_sato = len(admin.admin.events), len(sato.events)
     await clinic.move_to(_ms("2026-11-01T09:00") + 5_000)
     await sato.wait_for(
-        _starts(private, "Your statement S1 for 2026-10: 3 line(s), total 28,000 JPY."),
+        _starts(private, "Your statement S1 for 2026-10: 3 lines, total 28,000 JPY."),
         since=since_sato,
         timeout=30,
     )
     _check_files(
         *[await _file(sato, private, f".{kind}", since_sato) for kind in ("pdf", "xlsx", "csv")]
     )
-    notice = f"Statement S1 ({sato.user_id}, 2026-10): 3 line(s), total 28,000 JPY."
+    notice = f"Statement S1 ({sato.user_id}, 2026-10): 3 lines, total 28,000 JPY."
     await admin.admin.wait_for(_starts(admin.admin_room, notice), since=since_admin, timeout=30)
     room = admin.admin_room
     _check_files(
@@ -303,7 +303,7 @@ async def _october(stack: Stack, users: OpenUser, api: Api) -> None:
         ]
     )
     assert await admin.command("!statements 2026-10") == (
-        f"Statements (1):\nS1 · {sato.user_id} · 2026-10 · sent · 28,000 JPY (3 line(s))"
+        f"Statements (1):\nS1 · {sato.user_id} · 2026-10 · sent · 28,000 JPY (3 lines)"
     )
     # Each file once in each room, and nothing for Kimura.
     await settle(sato)
@@ -312,7 +312,7 @@ async def _october(stack: Stack, users: OpenUser, api: Api) -> None:
         assert count(admin.admin, _is_file(room, f".{kind}")) == 1
     assert count(kimura, _starts(clinic.private[kimura.user_id], "Your statement")) == 0
     # Each counselor lists their own in their private room, and only their own.
-    own = f"Statements (1):\nS1 · {sato.user_id} · 2026-10 · sent · 28,000 JPY (3 line(s))"
+    own = f"Statements (1):\nS1 · {sato.user_id} · 2026-10 · sent · 28,000 JPY (3 lines)"
     assert await command(sato, private, "!statements") == own
     kimura_room = clinic.private[kimura.user_id]
     assert await command(kimura, kimura_room, "!statements") == "No statements."
@@ -418,7 +418,7 @@ async def _october(stack: Stack, users: OpenUser, api: Api) -> None:
     await kimura.wait_for(
         _starts(
             clinic.private[kimura.user_id],
-            "Your statement S2 for 2026-09: 0 line(s), total 0 JPY.",
+            "Your statement S2 for 2026-09: 0 lines, total 0 JPY.",
         ),
         since=since_kimura,
         timeout=30,

@@ -145,7 +145,7 @@ async def test_group_room_follows_the_group(stack: Stack, api: Api, users: OpenU
         )
     )
     assert (await tenant.command("!broadcast-group 囲碁・将棋クラブ 明日は休みです")).startswith(
-        "Sent the notice to 1 clients."
+        "Sent the notice to 1 client."
     )
     await aki.wait_for(
         lambda r, e: r == group_room and e["content"].get("body") == "明日は休みです"

@@ -51,7 +51,7 @@ async def topics(evt: CommandEvent) -> None:
             evt.t(
                 "board.list_line",
                 topic=board.label(topic.number),
-                answers=answers,
+                count=answers,
                 age=board.age(evt.lang, now, topic.created_at),
                 text=board.first_line(topic.body),
             )

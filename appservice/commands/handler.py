@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from mautrix.types import EventID, RoomID, UserID
 
 from ..db import OperatorSettings, Tenant
-from ..i18n import MESSAGES, Lang, t
+from ..i18n import Lang, has, t
 from ..services import notify
 from ..services.errors import Refusal
 
@@ -119,7 +119,7 @@ class Command:
     def usage(self, lang: Lang, place: Place | None = None) -> str:
         """``!name args``; a command taking other arguments in some room has its own line."""
         keys = [f"cmd.{self.name}.args.{place.value}"] if place else []
-        args = next((t(lang, k) for k in [*keys, f"cmd.{self.name}.args"] if k in MESSAGES), "")
+        args = next((t(lang, k) for k in [*keys, f"cmd.{self.name}.args"] if has(k)), "")
         return f"!{self.name} {args}".strip()
 
     def runs_in(self, place: Place) -> bool:

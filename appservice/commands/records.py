@@ -6,7 +6,7 @@ from datetime import datetime
 
 from mautrix.types import RoomID
 
-from .. import caseroom
+from .. import caseroom, i18n
 from ..db import Case, CaseNote, Category, Client, EventMap, OperatorSettings, Template
 from ..db.records import Note
 from ..hours import zone
@@ -34,9 +34,7 @@ async def _case_here(evt: CommandEvent) -> Case:
 def _when(evt: CommandEvent, ms: int | None) -> str:
     if ms is None:
         return "-"
-    return datetime.fromtimestamp(ms / 1000, zone(evt.the_tenant.timezone)).strftime(
-        "%Y-%m-%d %H:%M"
-    )
+    return i18n.moment(evt.lang, datetime.fromtimestamp(ms / 1000, zone(evt.the_tenant.timezone)))
 
 
 # Operator permissions

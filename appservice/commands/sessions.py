@@ -100,7 +100,13 @@ async def slot_remove(evt: CommandEvent) -> None:
     removed, cancelled = await sessions.remove_slot(
         evt.ctx, evt.the_tenant, evt.args[0], evt.sender, _admin(evt), whole
     )
-    await evt.reply(evt.t("sessions.slots_removed", count=len(removed), cancelled=cancelled))
+    await evt.reply(
+        evt.t(
+            "sessions.slots_removed",
+            count=len(removed),
+            cancelled=evt.t("sessions.bookings_cancelled", count=cancelled),
+        )
+    )
 
 
 @command("slot-move", (ADMIN, STAFF, PRIVATE), "sessions")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from mautrix.types import UserID
 
+from .. import i18n
 from ..services import statements
 from .handler import CommandEvent, Place, UsageError, command
 
@@ -36,8 +37,8 @@ async def list_statements(evt: CommandEvent) -> None:
                 operator=statement.operator_id,
                 month=statement.month,
                 status=evt.t(f"statements.status.{statement.status}"),
-                total=statements.money(statement.total, statement.currency),
-                lines=len(statement.lines),
+                total=i18n.money(evt.lang, statement.total, statement.currency),
+                count=len(statement.lines),
             )
         )
     await evt.reply("\n".join(lines))

@@ -7,6 +7,8 @@ from attr import Factory, dataclass
 from mautrix.types import RoomID, UserID
 from mautrix.util.async_db import Database
 
+from ..i18n import Lang
+
 ADMIN = "admin"
 OPERATOR = "operator"
 _COLUMNS = (
@@ -27,7 +29,7 @@ class Tenant:
     slug: str
     name: str
     preset: str
-    language: str
+    language: Lang
     suspended_at: int | None
     trial_ends_at: int | None
     seat_limit: int | None
@@ -116,7 +118,7 @@ class Tenant:
         return [t for t in map(cls._from_row, rows) if t]
 
     @classmethod
-    async def insert(cls, slug: str, name: str, preset: str, language: str, now: int) -> Tenant:
+    async def insert(cls, slug: str, name: str, preset: str, language: Lang, now: int) -> Tenant:
         await cls.db.execute(
             "INSERT INTO tenant (slug, name, preset, language, created_at) "
             "VALUES ($1, $2, $3, $4, $5)",

@@ -10,12 +10,8 @@ from .. import caseroom, relay
 from ..context import Context
 from ..db import Case, Client, EventMap, NoticeSent, OperatorSettings, Package
 from ..db.tenant import Tenant
-from ..i18n import Lang, t
+from ..i18n import t
 from ..services import letters
-
-
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
 
 
 async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[str, Any]) -> None:
@@ -24,11 +20,11 @@ async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[
         return
     if tenant.suspended:
         if await NoticeSent.claim(case.case_room, "suspended", str(tenant.suspended_at)):
-            await ctx.bot.notice(case.case_room, t(_lang(tenant), "case.suspended_operator"))
+            await ctx.bot.notice(case.case_room, t(tenant.language, "case.suspended_operator"))
         return
     if tenant.halted:
         if await NoticeSent.claim(case.case_room, "halt", str(tenant.halted_at)):
-            await ctx.bot.notice(case.case_room, t(_lang(tenant), "routing.halted_operator"))
+            await ctx.bot.notice(case.case_room, t(tenant.language, "routing.halted_operator"))
         return
     event_type = raw["type"]
     assert case.operator_id is not None
@@ -37,7 +33,7 @@ async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[
     if refusal is not None:
         if event_type != "m.room.redaction":
             await ctx.bot.reply(
-                case.case_room, EventID(raw["event_id"]), t(_lang(tenant), refusal)
+                case.case_room, EventID(raw["event_id"]), t(tenant.language, refusal)
             )
         return
     if event_type == "m.room.redaction":

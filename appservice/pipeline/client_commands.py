@@ -12,7 +12,7 @@ from ..context import Context
 from ..db import OPERATOR, Client, OperatorState
 from ..db.board import Post, Shown, Topic
 from ..db.tenant import Tenant
-from ..i18n import Lang, t
+from ..i18n import t
 from ..services import board, letters, routing, sessions, validate
 from ..services.board import (
     MAX_PAGE,
@@ -29,11 +29,6 @@ from ..services.board import (
 from ..services.board.messages import send_content as _send
 from ..services.errors import Refusal, not_found
 
-
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
-
-
 # The desk room
 
 
@@ -41,7 +36,7 @@ async def client_command(
     ctx: Context, tenant: Tenant, client: Client, body: str, source: EventID
 ) -> str:
     """The few commands a client has: the nomination list and nominating."""
-    lang = _lang(tenant)
+    lang = tenant.language
     parts = body[1:].split()
     name = parts[0].lower() if parts else ""
     try:
@@ -88,7 +83,7 @@ async def _session_command(
 ) -> str:
     """Booking a scheduled session: the free slots, booking one, the client's bookings, and
     cancelling one."""
-    lang = _lang(tenant)
+    lang = tenant.language
     if name == "slots" and len(args) <= 2:
         return await sessions.client_slots(ctx, tenant, client, args)
     if name == "book" and len(args) == 1:
@@ -115,7 +110,7 @@ async def _nominate_from_board(
     if post.hidden or topic.hidden or post.operator_id is None:
         raise not_found("board.unknown_answer", ref=ref[:20])
     chosen = await board.nominate(ctx, tenant, client, post.operator_id, source)
-    return t(_lang(tenant), "routing.nominated", name=chosen.profile_name)
+    return t(tenant.language, "routing.nominated", name=chosen.profile_name)
 
 
 # The client's board room
@@ -124,7 +119,7 @@ async def _nominate_from_board(
 async def board_command(ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]) -> None:
     room_id = RoomID(raw["room_id"])
     event_id = EventID(raw["event_id"])
-    lang = _lang(tenant)
+    lang = tenant.language
     parts = str(raw["content"].get("body", ""))[1:].split()
     name, args = (parts[0].lower(), parts[1:]) if parts else ("", [])
     ghost = board_ghost(ctx, tenant)
@@ -179,7 +174,7 @@ async def _answer_for(
 async def _list_topics(
     ctx: Context, tenant: Tenant, client: Client, room_id: RoomID, page: int, say: Any
 ) -> None:
-    lang = _lang(tenant)
+    lang = tenant.language
     topics, total = await Topic.page(tenant.id, (page - 1) * PAGE, PAGE)
     if not topics:
         await say(t(lang, "board.no_topics" if page == 1 else "board.no_more"))
@@ -195,7 +190,7 @@ async def _list_topics(
                 lang,
                 "board.list_line",
                 topic=label(topic.number),
-                answers=counts.get(topic.id, 0),
+                count=counts.get(topic.id, 0),
                 age=age(lang, now, topic.created_at),
                 text=first_line(topic.body),
             )
@@ -217,7 +212,7 @@ async def _show_topic(
     number: str,
     page: int,
 ) -> None:
-    lang = _lang(tenant)
+    lang = tenant.language
     topic = await find_topic(tenant, number)
     if topic.hidden:
         raise not_found("board.unknown_topic", topic=label(topic.number))
@@ -231,7 +226,7 @@ async def _show_topic(
         "board.topic_head",
         topic=label(topic.number),
         age=age(lang, now, topic.created_at),
-        answers=sum(1 for p in posts if p.is_answer),
+        count=sum(1 for p in posts if p.is_answer),
     )
     if topic.closed:
         head += t(lang, "board.closed_mark")
@@ -266,7 +261,7 @@ async def _show_topic(
 
 
 async def profile_text(tenant: Tenant, operator: UserID, ref: str) -> str:
-    lang = _lang(tenant)
+    lang = tenant.language
     state = await OperatorState.get(tenant.id, operator)
     if not await tenant.has_member(operator, OPERATOR) or not state.profile_name:
         raise not_found("board.member_gone")

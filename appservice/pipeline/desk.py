@@ -14,15 +14,11 @@ from ..context import Context
 from ..db import Case, Client, EventMap, NoticeSent, Package
 from ..db.case import PENDING, WAITING
 from ..db.tenant import Tenant
-from ..i18n import Lang, t
+from ..i18n import t
 from ..services import letters, notify, polls, routing
 from .client_commands import client_command
 
 log = logging.getLogger("soudan.cases")
-
-
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
 
 
 async def on_client_event(
@@ -33,7 +29,7 @@ async def on_client_event(
     if tenant.suspended:
         # Said once per suspension, not on every line.
         if await NoticeSent.claim(room_id, "suspended", str(tenant.suspended_at)):
-            await send_notice(desk, room_id, t(_lang(tenant), "refuse.suspended_client"))
+            await send_notice(desk, room_id, t(tenant.language, "refuse.suspended_client"))
         return
     if tenant.halted:
         if await NoticeSent.claim(room_id, "halt", str(tenant.halted_at)):
@@ -95,7 +91,7 @@ async def on_client_event(
 
 async def open_case(ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]) -> Case:
     case = await Case.open_new(tenant.id, client.id, ctx.clock.now_ms())
-    lang = _lang(tenant)
+    lang = tenant.language
     greeting = tenant.greeting or t(lang, f"case.greeting.{tenant.preset}")
     await send_notice(
         ctx.desk(tenant.slug),
@@ -181,7 +177,7 @@ async def _take_rating(ctx: Context, tenant: Tenant, client: Client, raw: dict[s
     await send_notice(
         ctx.desk(tenant.slug),
         RoomID(raw["room_id"]),
-        t(_lang(tenant), "case.rating_thanks"),
+        t(tenant.language, "case.rating_thanks"),
         txn_id=txn_for(raw["event_id"], "rating"),
     )
     return True

@@ -15,7 +15,7 @@ from ..accounts import AccountError
 from ..bot import send_notice
 from ..context import Context
 from ..db import Client, Group, Tenant
-from ..i18n import Lang, t
+from ..i18n import t
 from ..rooms import create_room
 from . import validate
 from .errors import Refusal, conflict, forbidden, not_found
@@ -29,10 +29,6 @@ MAX_VOUCHERS = 200
 class NewAccount:
     client: Client
     password: str
-
-
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
 
 
 def _account_refusal(e: AccountError) -> Refusal:
@@ -69,12 +65,12 @@ async def _open_client_room(ctx: Context, tenant: Tenant, client: Client) -> Non
     room_id = await create_room(
         desk,
         name=tenant.name,
-        topic=t(_lang(tenant), "client.room_topic"),
+        topic=t(tenant.language, "client.room_topic"),
         invitees=[client.user_id],
         federate=False,
     )
     await client.set_room(room_id)
-    await send_notice(desk, room_id, t(_lang(tenant), f"client.welcome.{tenant.preset}"))
+    await send_notice(desk, room_id, t(tenant.language, f"client.welcome.{tenant.preset}"))
     await ctx.accounts.join(client.user_id, room_id)
 
 
@@ -148,7 +144,7 @@ async def create_group(ctx: Context, tenant: Tenant, name: object) -> Group:
         group.room_id = await create_room(
             ctx.desk(tenant.slug),
             name=name,
-            topic=t(_lang(tenant), "group.room_topic", tenant=tenant.name),
+            topic=t(tenant.language, "group.room_topic", tenant=tenant.name),
             invitees=[],
             federate=False,
         )

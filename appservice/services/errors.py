@@ -6,8 +6,8 @@ from ..i18n import Lang, t
 class Refusal(Exception):
     """An action refused with a reason the user can read; nothing was changed.
 
-    ``key`` names the message in ``i18n.MESSAGES``; commands show it in the tenant's language,
-    the API in English, with ``status`` and ``errcode``.
+    ``key`` names the text in the message catalogs (``i18n``); commands show it in the
+    tenant's language, the API in English, with ``status`` and ``errcode``.
     """
 
     def __init__(

@@ -146,7 +146,7 @@ def render(tenant: Tenant, rows: list[Row], settings: OperatorSettings | None, k
     an XLSX workbook, with headers in the tenant's language."""
     if kind not in FORMATS:
         raise Refusal("history.bad_format", value=str(kind)[:20], options=", ".join(FORMATS))
-    lang: Lang = tenant.language  # type: ignore[assignment]
+    lang: Lang = tenant.language
     columns = columns_for(settings)
     header = [t(lang, f"history.col.{c}") for c in columns]
     table = [[_values(tenant, row, lang)[c] for c in columns] for row in rows]
@@ -264,7 +264,7 @@ def _duration(lang: Lang, seconds: int | None) -> str:
 
 
 def summary_text(tenant: Tenant, figures: dict[str, Any]) -> str:
-    lang: Lang = tenant.language  # type: ignore[assignment]
+    lang: Lang = tenant.language
 
     def line(values: dict[str, Any]) -> str:
         rating = values["average_rating"]
@@ -277,7 +277,7 @@ def summary_text(tenant: Tenant, figures: dict[str, Any]) -> str:
             expired=values["expired"],
             median=_duration(lang, values["median_first_response_s"]),
             rating="-" if rating is None else f"{rating:.2f}",
-            ratings=values["ratings"],
+            ratings=t(lang, "summary.ratings", count=values["ratings"]),
         )
 
     lines = [t(lang, "summary.header", month=figures["month"], zone=figures["timezone"])]

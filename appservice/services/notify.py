@@ -10,7 +10,7 @@ from mautrix.types import RoomID, UserID
 from ..bot import txn_for
 from ..context import Context
 from ..db import Case, Client, NoticeSent, OperatorSettings, Tenant
-from ..i18n import Lang, t
+from ..i18n import t
 from ..rooms import create_room
 from . import permissions
 
@@ -19,15 +19,11 @@ log = logging.getLogger("soudan.notify")
 NEW_CASE, ASSIGNED, MESSAGE = "new_case", "assigned", "message"
 
 
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
-
-
 async def private_room(ctx: Context, tenant: Tenant, settings: OperatorSettings) -> RoomID:
     """The operator's private room with the bot in this tenant, made on first use."""
     if settings.private_room:
         return settings.private_room
-    lang = _lang(tenant)
+    lang = tenant.language
     room_id = await create_room(
         ctx.az.intent,
         name=t(lang, "private.room_name", tenant=tenant.name),
@@ -52,7 +48,7 @@ async def tell(
     if await NoticeSent.claim(room_id, f"notify-{kind}", once):
         await ctx.bot.notice(
             room_id,
-            t(_lang(tenant), f"notify.{kind}", **params),
+            t(tenant.language, f"notify.{kind}", **params),
             txn_id=txn_for(f"{room_id}\0{once}", f"notify-{kind}"),
         )
 

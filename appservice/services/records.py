@@ -239,7 +239,7 @@ async def client_card(
 ) -> str:
     """What the viewer may know of the client: alias, tags, notes and intake answer, each
     only where their settings allow it. Never the client's Matrix ID."""
-    lang: Lang = tenant.language  # type: ignore[assignment]
+    lang: Lang = tenant.language
     tags, notes = await client_record(client, settings)
     lines = [t(lang, "client.card", alias=client.alias or client.nickname or "?")]
     lines.append(t(lang, "client.card_tags", tags=", ".join(tags) or "-"))

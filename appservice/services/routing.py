@@ -9,12 +9,12 @@ from typing import Any
 
 from mautrix.types import UserID
 
-from .. import caseroom, hooks, hours
+from .. import caseroom, hooks, hours, i18n
 from ..bot import send_notice
 from ..context import Context
 from ..db import Case, Client, NoticeSent, OperatorSettings, OperatorState, Tenant, Timer
 from ..db.case import EXPIRED, WAITING
-from ..i18n import Lang, t
+from ..i18n import t
 from . import notify, permissions, polls, validate
 from .errors import Refusal, conflict, forbidden, not_found
 
@@ -30,13 +30,9 @@ NOMINATION_EXPIRY = "nomination_expiry"
 TEXT_KINDS = ("out_of_hours", "absent", "halt", "apology")
 
 
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
-
-
 def text(tenant: Tenant, kind: str) -> str:
     """The tenant's own wording of a notice, or the default in its language."""
-    return tenant.texts.get(kind) or t(_lang(tenant), f"routing.{kind}")
+    return tenant.texts.get(kind) or t(tenant.language, f"routing.{kind}")
 
 
 async def _tell_client_once(
@@ -156,7 +152,7 @@ async def on_case_expiry(ctx: Context, timer: Timer) -> None:
         )
     if tenant.staff_room:
         await ctx.bot.notice(
-            tenant.staff_room, t(_lang(tenant), "routing.expired", number=case.number)
+            tenant.staff_room, t(tenant.language, "routing.expired", number=case.number)
         )
 
 
@@ -215,7 +211,7 @@ async def on_nomination_expiry(ctx: Context, timer: Timer) -> None:
     if tenant.staff_room:
         await ctx.bot.notice(
             tenant.staff_room,
-            t(_lang(tenant), "routing.nominations_expired", user_id=state.user_id),
+            t(tenant.language, "routing.nominations_expired", user_id=state.user_id),
         )
 
 
@@ -319,7 +315,7 @@ async def ask_intake(ctx: Context, tenant: Tenant, case: Case, client: Client) -
         client.room_id,
         tenant.intake["question"],
         [(str(n), a["label"]) for n, a in enumerate(answers, start=1)],
-        t(_lang(tenant), "intake.fallback"),
+        t(tenant.language, "intake.fallback"),
         key=f"intake-{case.id}",
     )
     await case.save()
@@ -340,7 +336,9 @@ async def take_intake_answer(
     case.intake_answer = answers[int(value) - 1]["label"]
     await case.save()
     if client.room_id:
-        await send_notice(ctx.desk(tenant.slug), client.room_id, t(_lang(tenant), "intake.thanks"))
+        await send_notice(
+            ctx.desk(tenant.slug), client.room_id, t(tenant.language, "intake.thanks")
+        )
     await route(ctx, tenant, case)
     return True
 
@@ -414,7 +412,7 @@ async def _tell_staff(ctx: Context, tenant: Tenant, key: str, admins_too: bool) 
     rooms = (tenant.admin_room, tenant.staff_room) if admins_too else (tenant.staff_room,)
     for room in rooms:
         if room:
-            await ctx.bot.notice(room, t(_lang(tenant), key))
+            await ctx.bot.notice(room, t(tenant.language, key))
 
 
 async def halt(ctx: Context, tenant: Tenant, *, tell_admins: bool = True) -> None:
@@ -437,7 +435,7 @@ async def unhalt(ctx: Context, tenant: Tenant, *, tell_admins: bool = True) -> N
 
 def state_line(tenant: Tenant, now_ms: int) -> str:
     """ "open now" or "closed until …" in the tenant's language and time zone."""
-    lang = _lang(tenant)
+    lang = tenant.language
     if tenant.halted:
         return t(lang, "routing.state_halted")
     tz = hours.zone(tenant.timezone)
@@ -446,7 +444,7 @@ def state_line(tenant: Tenant, now_ms: int) -> str:
     opening = hours.next_opening(tenant.hours, tenant.closed_dates, tz, now_ms)
     if opening is None:
         return t(lang, "routing.state_closed_indefinitely")
-    when = datetime.fromtimestamp(opening / 1000, tz).strftime("%Y-%m-%d %H:%M")
+    when = i18n.moment(lang, datetime.fromtimestamp(opening / 1000, tz))
     return t(lang, "routing.state_closed", when=when)
 
 

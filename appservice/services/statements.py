@@ -19,7 +19,7 @@ from typing import Any
 
 from mautrix.types import RoomID, UserID
 
-from .. import hours
+from .. import hours, i18n
 from ..bot import txn_for
 from ..context import Context
 from ..db import (
@@ -34,7 +34,7 @@ from ..db import (
 )
 from ..db.sessions import BOOKED, DONE, NO_SHOW
 from ..db.statements import DRAFT, PAID, SENT
-from ..i18n import Lang, t
+from ..i18n import t
 from ..scheduler import Scheduler
 from . import history, notify, validate
 from .errors import conflict, not_found
@@ -48,16 +48,8 @@ MONTHLY = "monthly_statements"
 FORMATS = ("pdf", "xlsx", "csv")  # as statement_file has them, without loading it
 
 
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
-
-
 def label(number: int) -> str:
     return f"S{number}"
-
-
-def money(amount: int, currency: str) -> str:
-    return f"{amount:,} {currency}"
 
 
 # Lines
@@ -72,7 +64,7 @@ def session_line(tenant: Tenant, booking: Booking) -> dict[str, Any]:
     return {
         "day": _day(tenant, booking.starts_at),
         "kind": kind,
-        "item": t(_lang(tenant), f"statements.item.{kind}", minutes=booking.minutes),
+        "item": t(tenant.language, f"statements.item.{kind}", minutes=booking.minutes),
         "client": booking.client_alias,
         "price": tenant.session_price,
     }
@@ -89,10 +81,10 @@ def package_line(tenant: Tenant, package: Package) -> dict[str, Any]:
         "day": _day(tenant, at),
         "kind": PACKAGE,
         "item": t(
-            _lang(tenant),
+            tenant.language,
             "statements.item.package",
             name=package.type_name,
-            replies=package.replies,
+            count=package.replies,
         ),
         "client": package.client_alias,
         "price": package.price,
@@ -182,7 +174,7 @@ async def make(ctx: Context, tenant: Tenant, operator: object, month: object) ->
         raise conflict(
             "statements.already_sent",
             statement=label(statement.number),
-            state=t(_lang(tenant), f"statements.status.{statement.status}"),
+            state=t(tenant.language, f"statements.status.{statement.status}"),
         )
     return statement
 
@@ -203,7 +195,7 @@ async def render(tenant: Tenant, statement: Statement, kind: str) -> File:
             )
             for line in statement.lines
         ),
-        _lang(tenant),
+        tenant.language,
         statement.currency,
     )
     localpart = statement.operator_id.removeprefix("@").split(":", 1)[0]
@@ -213,13 +205,13 @@ async def render(tenant: Tenant, statement: Statement, kind: str) -> File:
 
 def notice(tenant: Tenant, statement: Statement, key: str) -> str:
     return t(
-        _lang(tenant),
+        tenant.language,
         key,
         statement=label(statement.number),
         operator=statement.operator_id,
         month=statement.month,
-        lines=len(statement.lines),
-        total=money(statement.total, statement.currency),
+        count=len(statement.lines),
+        total=i18n.money(tenant.language, statement.total, statement.currency),
     )
 
 

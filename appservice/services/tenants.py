@@ -37,7 +37,7 @@ async def get_tenant(slug: str) -> Tenant:
 
 
 async def _make_tenant_rooms(ctx: Context, tenant: Tenant) -> None:
-    lang: Lang = tenant.language  # type: ignore[assignment]
+    lang: Lang = tenant.language
     intent = ctx.az.intent
     tenant.space_room = await create_room(
         intent, name=tenant.name, topic=t(lang, "tenant.space_topic"), invitees=[], space=True
@@ -168,7 +168,7 @@ async def remove_operator(ctx: Context, tenant: Tenant, user_id: UserID) -> None
 
 
 async def _announce_to_staff(ctx: Context, tenant: Tenant, key: str, **params: object) -> None:
-    lang: Lang = tenant.language  # type: ignore[assignment]
+    lang: Lang = tenant.language
     for room in (tenant.admin_room, tenant.staff_room):
         if room:
             await ctx.bot.notice(room, t(lang, key, **params))
@@ -336,7 +336,7 @@ async def _notify_maintenance(
     end = _format_time(ctx, payload["ends_at"])
     sent = 0
     for tenant in await Tenant.all():
-        lang: Lang = tenant.language  # type: ignore[assignment]
+        lang: Lang = tenant.language
         text = t(lang, key, start=start, end=end, message=payload["message"])
         if tenant.admin_room:
             await ctx.bot.notice(tenant.admin_room, text)

@@ -8,11 +8,11 @@ from datetime import date, timedelta
 
 from mautrix.types import UserID
 
+from ..i18n import LANGUAGES, Lang
 from .errors import Refusal
 
 MAX_NAME = 64
 PRESETS = ("counseling", "workplace", "club")
-LANGUAGES = ("ja", "en")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,31}")
 _USER_ID = re.compile(r"@[a-z0-9._=\-/+]+:[A-Za-z0-9.\-]+(:\d{1,5})?")
 
@@ -43,10 +43,11 @@ def preset(value: object) -> str:
     return str(value)
 
 
-def language(value: object) -> str:
-    if value not in LANGUAGES:
-        raise Refusal("bad.language", value=str(value)[:40])
-    return str(value)
+def language(value: object) -> Lang:
+    for lang in LANGUAGES:
+        if value == lang:
+            return lang
+    raise Refusal("bad.language", value=str(value)[:40])
 
 
 def user_id(value: object) -> UserID:

@@ -15,7 +15,7 @@ from ...bot import send_notice, txn_for
 from ...context import Context
 from ...db import OPERATOR, Client, NoticeSent, OperatorSettings, OperatorState, Tenant
 from ...db.board import Post, Shown, Topic
-from ...i18n import Lang, t
+from ...i18n import t
 from .. import notify, routing
 from ..errors import Refusal, forbidden, not_found
 from .messages import (
@@ -36,10 +36,6 @@ NEW_TOPIC = "new_topic"
 ClientCommand = Callable[[Context, Tenant, Client, dict[str, Any]], Awaitable[None]]
 
 
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
-
-
 async def on_client_event(
     ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any], command: ClientCommand
 ) -> None:
@@ -48,7 +44,7 @@ async def on_client_event(
     room_id = RoomID(raw["room_id"])
     event_id = EventID(raw["event_id"])
     ghost = board_ghost(ctx, tenant)
-    lang = _lang(tenant)
+    lang = tenant.language
     if tenant.suspended or tenant.halted:
         kind, since = (
             ("suspended", tenant.suspended_at) if tenant.suspended else ("halt", tenant.halted_at)
@@ -114,7 +110,7 @@ async def _new_topic(ctx: Context, tenant: Tenant, client: Client, raw: dict[str
     await send_notice(
         board_ghost(ctx, tenant),
         room_id,
-        t(_lang(tenant), "board.posted", topic=label(topic.number)),
+        t(tenant.language, "board.posted", topic=label(topic.number)),
         txn_id=txn_for(event_id, "board-posted"),
         reply_to=event_id,
     )
@@ -198,7 +194,7 @@ async def nominate(
         await send_notice(
             ctx.desk(tenant.slug),
             client.room_id,
-            t(_lang(tenant), "board.nominated_chat", name=state.profile_name),
+            t(tenant.language, "board.nominated_chat", name=state.profile_name),
             txn_id=txn_for(source, "board-nominated"),
         )
     return state

@@ -57,7 +57,7 @@ def age(lang: Lang, now_ms: int, then_ms: int) -> str:
         return t(lang, "board.age_minutes", n=minutes)
     if minutes < 48 * 60:
         return t(lang, "board.age_hours", n=minutes // 60)
-    return t(lang, "board.age_days", n=minutes // (24 * 60))
+    return t(lang, "board.age_days", count=minutes // (24 * 60))
 
 
 def first_line(text: str, width: int = 60) -> str:

@@ -24,10 +24,6 @@ BOARD_KEY = "fi.soudan.board"
 _member_names: dict[UserID, str] = {}  # the name each member ghost is known to carry
 
 
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
-
-
 async def topic_referred(room_id: RoomID, relates: dict[str, Any]) -> Topic | None:
     """The topic a message belongs to by its thread or the message it replies to."""
     candidates = []
@@ -65,7 +61,7 @@ async def _topic_ghost(ctx: Context, tenant: Tenant, topic: Topic, room_id: Room
     ghost = ctx.az.intent.user(UserID(ctx.config.ghost_mxid(topic.ghost)))
     if topic.root_event is None:  # new: named, invited and joined before it says anything
         await ghost.ensure_registered()
-        await ghost.set_displayname(t(_lang(tenant), "board.alias", topic=label(topic.number)))
+        await ghost.set_displayname(t(tenant.language, "board.alias", topic=label(topic.number)))
         if not await ctx.az.state_store.is_joined(room_id, ghost.mxid):
             await caseroom.invite(ctx, room_id, ghost.mxid)
     await ghost.ensure_joined(room_id, bot=ctx.az.intent)

@@ -12,17 +12,13 @@ from ...bot import send_notice, txn_for
 from ...context import Context
 from ...db import ADMIN, OPERATOR, Client, OperatorSettings, Tenant
 from ...db.board import Post, Shown, Topic
-from ...i18n import Lang, t
+from ...i18n import t
 from ..errors import conflict, forbidden
 from .lists import find_answer, find_topic
 from .messages import send_content, thread
 from .rooms import board_ghost, label
 
 log = logging.getLogger("soudan.board")
-
-
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
 
 
 async def may_moderate(ctx: Context, tenant: Tenant, user_id: UserID) -> bool:
@@ -62,7 +58,7 @@ async def withdraw_topic(ctx: Context, tenant: Tenant, topic: Topic, by: str) ->
             await send_notice(
                 board_ghost(ctx, tenant),
                 client.board_room,
-                t(_lang(tenant), "board.topic_removed", topic=label(topic.number)),
+                t(tenant.language, "board.topic_removed", topic=label(topic.number)),
                 txn_id=txn_for(topic.source_event, "board-removed"),
             )
 
@@ -109,7 +105,7 @@ async def set_closed(
         raise conflict(key, topic=label(topic.number))
     topic.closed_at = ctx.clock.now_ms() if closed else None
     await topic.save()
-    lang = _lang(tenant)
+    lang = tenant.language
     text = t(lang, "board.closed" if closed else "board.reopened", topic=label(topic.number))
     client = await Client.get(topic.client_id)
     for intent, room, root in (

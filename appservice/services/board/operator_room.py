@@ -12,7 +12,7 @@ from ...bot import send_notice, txn_for
 from ...context import Context
 from ...db import OPERATOR, Client, NoticeSent, OperatorSettings, OperatorState, Tenant
 from ...db.board import Post, Shown, Topic
-from ...i18n import Lang, t
+from ...i18n import t
 from .. import routing
 from ..errors import Refusal, conflict, forbidden
 from .messages import (
@@ -28,10 +28,6 @@ from .messages import (
 )
 from .moderation import withdraw_post
 from .rooms import board_ghost, label
-
-
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
 
 
 async def on_operator_event(
@@ -62,7 +58,7 @@ async def on_operator_event(
         root = topic.root_event if topic else None
         notice = {
             "msgtype": "m.notice",
-            "body": refusal.text(_lang(tenant)),
+            "body": refusal.text(tenant.language),
             "m.relates_to": thread(root, event_id)
             if root
             else {"m.in_reply_to": {"event_id": event_id}},
@@ -114,7 +110,7 @@ async def _answer(
             reply_to = shown.source_event
     ghost = await member_ghost(ctx, tenant, state)
     await ghost.ensure_joined(client.board_room, bot=board_ghost(ctx, tenant))
-    content = answer_content(_lang(tenant), topic, post, str(state.profile_name))
+    content = answer_content(tenant.language, topic, post, str(state.profile_name))
     content["m.relates_to"] = thread(topic.source_event, reply_to)
     copy = await relay.send_once(ghost, client.board_room, event_id, "m.room.message", content)
     await Shown(client.board_room, copy, topic.id, post.id, event_id).add()
@@ -125,7 +121,7 @@ async def _answer(
         await send_notice(
             ctx.desk(tenant.slug),
             client.room_id,
-            t(_lang(tenant), "board.new_answer", topic=label(topic.number)),
+            t(tenant.language, "board.new_answer", topic=label(topic.number)),
             txn_id=txn_for(event_id, "board-new-answer"),
         )
 
@@ -149,7 +145,7 @@ async def _operator_edit(
     copy = await Shown.copy_of(target, client.board_room)
     if copy is None:
         return
-    shown = answer_content(_lang(tenant), topic, post, str(state.profile_name))
+    shown = answer_content(tenant.language, topic, post, str(state.profile_name))
     ghost = await member_ghost(ctx, tenant, state)
     await relay.send_once(
         ghost,

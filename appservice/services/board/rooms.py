@@ -13,7 +13,7 @@ from mautrix.types import RoomID, UserID
 from ...bot import send_notice
 from ...context import Context
 from ...db import ADMIN, OPERATOR, Client, Tenant
-from ...i18n import Lang, t
+from ...i18n import t
 from ...rooms import create_room, link_to_space
 from .. import permissions, validate
 from ..errors import Refusal, forbidden
@@ -22,10 +22,6 @@ MAX_LENGTH = 20000
 MAX_DAILY = 1000
 ON_BY_DEFAULT = ("counseling", "club")
 _room_locks: dict[int, asyncio.Lock] = {}
-
-
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
 
 
 def label(number: int) -> str:
@@ -76,7 +72,7 @@ async def ensure_board_room(ctx: Context, tenant: Tenant) -> RoomID:
         if fresh and fresh.board_room:
             tenant.board_room = fresh.board_room
             return fresh.board_room
-        lang = _lang(tenant)
+        lang = tenant.language
         staff = await tenant.members(OPERATOR) + await tenant.members(ADMIN)
         room_id = await create_room(
             ctx.az.intent,
@@ -101,7 +97,7 @@ async def open_for_client(ctx: Context, tenant: Tenant, client: Client) -> RoomI
         raise forbidden("board.off")
     if client.board_room:
         return client.board_room
-    lang = _lang(tenant)
+    lang = tenant.language
     ghost = board_ghost(ctx, tenant)
     await ghost.ensure_registered()
     await ghost.set_displayname(t(lang, "board.ghost_name", name=tenant.name))

@@ -12,7 +12,7 @@ from ...bot import send_notice, txn_for
 from ...context import Context
 from ...db import Client, Package, Tenant
 from ...db.letters import DONE
-from ...i18n import Lang, t
+from ...i18n import t
 from .. import polls
 from .showing import label, type_line
 from .telling import tell_admins, tell_operator
@@ -22,20 +22,16 @@ log = logging.getLogger("soudan.letters")
 CONTINUE, FINISH = "1", "2"
 
 
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
-
-
 async def ask_to_continue(ctx: Context, tenant: Tenant, package: Package) -> None:
     client = await Client.get(package.client_id) if package.client_id else None
     if client is None or not client.room_id:
         return
-    lang = _lang(tenant)
+    lang = tenant.language
     package.continue_poll = await polls.send_poll(
         ctx,
         tenant,
         client.room_id,
-        t(lang, "letters.continue_question", replies=package.replies),
+        t(lang, "letters.continue_question", count=package.replies),
         [(CONTINUE, t(lang, "letters.continue_yes")), (FINISH, t(lang, "letters.continue_no"))],
         t(lang, "letters.continue_fallback"),
         key=f"continue-{package.id}",
@@ -75,7 +71,7 @@ async def _answered(
 ) -> None:
     """Tell everyone what the answer to "continue?" did. Every notice has a transaction ID
     from the answer, so saying it again after a crash sends nothing twice."""
-    lang = _lang(tenant)
+    lang = tenant.language
     room = RoomID(raw["room_id"])
     if new is None:
         await send_notice(

@@ -10,17 +10,13 @@ from mautrix.types import UserID
 from ... import business_days
 from ...context import Context
 from ...db import LetterOperator, Package, Tenant
-from ...i18n import Lang, t
+from ...i18n import t
 from .days_off import working_days
 from .showing import due_day_text, numbering, tenant_zone
 
 log = logging.getLogger("soudan.letters")
 
 REMINDER, OVERDUE = "letter_reminder", "letter_overdue"
-
-
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
 
 
 def reminder_for(tenant: Tenant, due_ms: int) -> int:
@@ -57,8 +53,8 @@ def due_text(tenant: Tenant, package: Package) -> str:
     if package.due_at is None:
         return ""
     return "\n" + t(
-        _lang(tenant),
+        tenant.language,
         "letters.due_line",
-        number=numbering(_lang(tenant), package.sent + 1, package.replies),
+        number=numbering(tenant.language, package.sent + 1, package.replies),
         due=due_day_text(tenant, package.due_at),
     )

@@ -13,7 +13,7 @@ from ... import caseroom
 from ...context import Context
 from ...db import Client, LetterOperator, Package, Tenant
 from ...db.letters import ACTIVE, CANCELLED, LETTER_MODE, PENDING
-from ...i18n import Lang, t
+from ...i18n import t
 from .. import clients, routing, validate
 from ..errors import conflict, forbidden, not_found
 from .days_off import letter_operator
@@ -23,10 +23,6 @@ from .showing import label, numbering
 from .telling import tell_admins, tell_client, tell_counselor_of_grant, tell_operator
 
 log = logging.getLogger("soudan.letters")
-
-
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
 
 
 def _number(value: object) -> int:
@@ -111,7 +107,7 @@ async def reassign(ctx: Context, tenant: Tenant, ref: object, operator: object) 
 async def operator_left(ctx: Context, tenant: Tenant, operator: UserID) -> None:
     """The packages of an operator removed from the tenant wait for another counselor; the
     admins are told which, and their clients that a new counselor will answer."""
-    lang = _lang(tenant)
+    lang = tenant.language
     for package in await Package.of_tenant(tenant.id, operator=operator):
         if package.status not in LETTER_MODE:
             continue
@@ -161,10 +157,10 @@ async def confirm_payment(ctx: Context, tenant: Tenant, ref: object) -> Package:
             tenant,
             package,
             t(
-                _lang(tenant),
+                tenant.language,
                 "letters.operator_paid",
                 package=label(package.number),
-                first=numbering(_lang(tenant), 1, package.replies),
+                first=numbering(tenant.language, 1, package.replies),
             )
             + due_text(tenant, package),
             f"paid-{package.id}",

@@ -27,10 +27,6 @@ log = logging.getLogger("soudan.letters")
 TEXT_TYPES = ("m.text", "m.notice", "m.emote")
 
 
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
-
-
 def letter_text(content: dict[str, Any]) -> str | None:
     new_content = content.get("m.new_content")
     source = new_content if isinstance(new_content, dict) else content
@@ -61,7 +57,7 @@ async def before_client_letter(
         await send_notice(
             ctx.desk(tenant.slug),
             room,
-            t(_lang(tenant), "letters.too_long_client", length=length, limit=package.char_limit),
+            t(tenant.language, "letters.too_long_client", length=length, limit=package.char_limit),
             txn_id=txn_for(raw["event_id"], "letters-too-long"),
             reply_to=EventID(raw["event_id"]),
         )
@@ -70,7 +66,7 @@ async def before_client_letter(
         await send_notice(
             ctx.desk(tenant.slug),
             room,
-            t(_lang(tenant), "letters.choose_counselor"),
+            t(tenant.language, "letters.choose_counselor"),
             txn_id=txn_for(raw["event_id"], "letters-choose"),
             reply_to=EventID(raw["event_id"]),
         )
@@ -112,10 +108,10 @@ async def client_letter_relayed(
         await ctx.bot.notice(
             case.case_room,
             t(
-                _lang(tenant),
+                tenant.language,
                 "letters.received",
                 package=label(package.number),
-                number=numbering(_lang(tenant), package.sent + 1, package.replies),
+                number=numbering(tenant.language, package.sent + 1, package.replies),
                 due=due_day_text(tenant, package.due_at or now),
             ),
             txn_id=txn_for(raw["event_id"], "letters-received"),
@@ -129,7 +125,7 @@ async def operator_reply(
     (0: not a numbered reply); None when it is refused (the case room says why)."""
     assert case.case_room
     content = raw.get("content", {})
-    lang = _lang(tenant)
+    lang = tenant.language
     event_id = EventID(raw["event_id"])
     length = too_long(package, content)  # an edit too: it must fit like the reply it changes
     if length is not None:
@@ -188,7 +184,7 @@ async def reply_sent(
 ) -> None:
     """Reply ``n`` reached the client: its due time is over, and after the last one the
     client is asked whether to continue."""
-    lang = _lang(tenant)
+    lang = tenant.language
     now = ctx.clock.now_ms()
     package.letter_at = None
     package.due_at = None

@@ -5,13 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ... import hours
+from ... import hours, i18n
 from ...db import LetterOperator, Package, PackageType, Tenant
 from ...i18n import Lang, t
-
-
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
 
 
 def tenant_zone(tenant: Tenant) -> Any:
@@ -32,10 +28,10 @@ def type_line(lang: Lang, kind: PackageType | Package) -> str:
         lang,
         "letters.type_line",
         name=name,
-        replies=kind.replies,
-        days=kind.deadline_days,
+        replies=t(lang, "letters.replies", count=kind.replies),
+        days=t(lang, "letters.business_days", count=kind.deadline_days),
         chars=kind.char_limit,
-        price=f"{kind.price:,}",
+        price=i18n.number(lang, kind.price),
     )
 
 
@@ -43,11 +39,11 @@ def due_day_text(tenant: Tenant, due_ms: int) -> str:
     """The last day of a deadline, as people read it: ``2026-11-27 (金) 23:59``."""
     zone = tenant_zone(tenant)
     last = datetime.fromtimestamp((due_ms - 1) / 1000, tz=zone)
-    return hours.day_label(_lang(tenant), last.date()) + " 23:59"
+    return hours.day_label(tenant.language, last.date()) + " 23:59"
 
 
 def package_line(tenant: Tenant, package: Package) -> str:
-    lang = _lang(tenant)
+    lang = tenant.language
     line = t(
         lang,
         "letters.package_line",

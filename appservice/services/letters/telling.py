@@ -8,13 +8,9 @@ from ...bot import send_notice, txn_for
 from ...context import Context
 from ...db import Case, Client, OperatorSettings, Package, Tenant
 from ...db.case import ASSIGNED
-from ...i18n import Lang, t
+from ...i18n import t
 from .. import notify
 from .showing import label, type_line
-
-
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
 
 
 async def tell_client(
@@ -22,14 +18,14 @@ async def tell_client(
 ) -> None:
     if not client.room_id:
         return
-    lang = _lang(tenant)
+    lang = tenant.language
     text = t(
         lang,
         f"letters.client_{why}",
         package=label(package.number),
-        replies=package.replies,
+        replies=t(lang, "letters.replies", count=package.replies),
         chars=package.char_limit,
-        days=package.deadline_days,
+        days=t(lang, "letters.business_days", count=package.deadline_days),
     )
     if why == "granted" and package.operator_id is None:
         text += "\n" + t(lang, "letters.choose_counselor")
@@ -48,11 +44,11 @@ async def tell_counselor_of_grant(ctx: Context, tenant: Tenant, package: Package
         tenant,
         package,
         t(
-            _lang(tenant),
+            tenant.language,
             "letters.operator_granted",
             package=label(package.number),
             alias=package.client_alias,
-            terms=type_line(_lang(tenant), package),
+            terms=type_line(tenant.language, package),
         ),
         f"granted-{package.id}-{package.operator_id}",
     )

@@ -7,14 +7,10 @@ from typing import Any
 from ...context import Context
 from ...db import Package, Tenant, Timer
 from ...db.letters import ACTIVE
-from ...i18n import Lang, t
+from ...i18n import t
 from .due import OVERDUE, REMINDER
 from .showing import due_day_text, label, numbering
 from .telling import tell_admins, tell_operator
-
-
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
 
 
 async def _live(timer: Timer) -> tuple[Tenant, Package] | None:
@@ -38,9 +34,9 @@ async def on_reminder(ctx: Context, timer: Timer) -> None:
         tenant,
         package,
         t(
-            _lang(tenant),
+            tenant.language,
             "letters.reminder",
-            number=numbering(_lang(tenant), package.sent + 1, package.replies),
+            number=numbering(tenant.language, package.sent + 1, package.replies),
             alias=package.client_alias,
             due=due_day_text(tenant, package.due_at),
         ),
@@ -54,7 +50,7 @@ async def on_overdue(ctx: Context, timer: Timer) -> None:
         return
     tenant, package = live
     assert package.due_at and package.operator_id
-    lang = _lang(tenant)
+    lang = tenant.language
     params = {
         "number": numbering(lang, package.sent + 1, package.replies),
         "package": label(package.number),

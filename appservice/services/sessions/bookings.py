@@ -14,7 +14,7 @@ from ...context import Context
 from ...db import OPERATOR, Booking, Case, Client, Slot
 from ...db.sessions import BOOKED, CANCELLED, DONE, NO_SHOW
 from ...db.tenant import Tenant
-from ...i18n import Lang, t
+from ...i18n import t
 from .. import routing, validate
 from ..errors import Refusal, conflict, forbidden, not_found
 from .notices import cancel, operator_name, tell_both
@@ -29,14 +29,10 @@ CLIENT_MAX = 60
 CLIENT_WEEKS = 8
 
 
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
-
-
 async def client_slots(ctx: Context, tenant: Tenant, client: Client, args: list[str]) -> str:
     """The free slots a client may book: everyone's, the nominated operator's (a number from
     !operators) or their last counselor's (``last``); from now, or from a date they give."""
-    lang = _lang(tenant)
+    lang = tenant.language
     operator: UserID | None = None
     now = ctx.clock.now_ms()
     start = now
@@ -151,7 +147,7 @@ async def client_cancel(
         raise conflict(
             "sessions.past_cutoff",
             booking=booking_label(booking.number),
-            hours=tenant.session_cutoff_hours,
+            count=tenant.session_cutoff_hours,
         )
     if not await cancel(ctx, tenant, booking, "sessions.cancelled_client", now, source):
         raise conflict("sessions.not_booked", booking=booking_label(booking.number))
@@ -190,7 +186,7 @@ async def mark(
 
 
 async def client_bookings(ctx: Context, tenant: Tenant, client: Client) -> str:
-    lang = _lang(tenant)
+    lang = tenant.language
     bookings = await Booking.of_client(client.id, ctx.clock.now_ms())
     if not bookings:
         return t(lang, "sessions.no_bookings")
@@ -205,7 +201,7 @@ async def client_bookings(ctx: Context, tenant: Tenant, client: Client) -> str:
                 name=await operator_name(tenant, booking.operator_id),
             )
         )
-    lines.append(t(lang, "sessions.cancel_hint", hours=tenant.session_cutoff_hours))
+    lines.append(t(lang, "sessions.cancel_hint", count=tenant.session_cutoff_hours))
     return "\n".join(lines)
 
 

@@ -16,15 +16,11 @@ from ...csv_file import spreadsheet_csv
 from ...db import OPERATOR, Booking
 from ...db.sessions import BOOKED, CANCELLED, DONE, NO_SHOW, CalendarToken
 from ...db.tenant import Tenant
-from ...i18n import Lang, t
+from ...i18n import t
 from ..errors import not_found
 from ..files import File
 from ..tenants import hash_token
 from .times import MAX_AHEAD, MINUTE, booking_label, listing_range, tz
-
-
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
 
 
 def calendar_entry(booking: Booking, summary: str) -> calendar_file.Entry:
@@ -41,7 +37,7 @@ def calendar_entry(booking: Booking, summary: str) -> calendar_file.Entry:
 
 def operator_summary(tenant: Tenant, booking: Booking) -> str:
     return t(
-        _lang(tenant),
+        tenant.language,
         "sessions.ics_operator_summary",
         alias=booking.client_alias,
         booking=booking_label(booking.number),
@@ -68,7 +64,7 @@ async def calendar(tenant: Tenant, operator: UserID | None, now_ms: int) -> byte
     end = now_ms + int(MAX_AHEAD.total_seconds() * 1000) + 1
     bookings = await Booking.between(tenant.id, start, end, operator, (BOOKED, DONE, NO_SHOW))
     entries = [calendar_entry(b, operator_summary(tenant, b)) for b in bookings]
-    name = t(_lang(tenant), "sessions.calendar_name", tenant=tenant.name)
+    name = t(tenant.language, "sessions.calendar_name", tenant=tenant.name)
     return calendar_file.render(entries, tz(tenant), calendar_file.PUBLISH, name)
 
 

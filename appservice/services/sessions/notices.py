@@ -10,14 +10,10 @@ from ...bot import send_notice, txn_for
 from ...context import Context
 from ...db import Booking, Client, OperatorSettings, OperatorState
 from ...db.tenant import Tenant
-from ...i18n import Lang, t
+from ...i18n import t
 from .. import notify
 from .calendars import calendar_entry, operator_summary, send_ics
 from .times import booking_label, when
-
-
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
 
 
 async def operator_name(tenant: Tenant, operator: UserID) -> str:
@@ -46,7 +42,7 @@ async def tell_both(
     """Tell the client (desk room) and the operator (``room``, or their private room) about a
     booking, each in their own words and, with ``method``, with a calendar file of it. Every
     send has a transaction ID from ``why``, so a retry is one event."""
-    lang = _lang(tenant)
+    lang = tenant.language
     why = why or f"{booking.uid}-{booking.sequence}"
     params = {
         "booking": booking_label(booking.number),

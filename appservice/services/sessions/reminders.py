@@ -21,10 +21,6 @@ log = logging.getLogger("soudan.sessions")
 REMINDER, VIDEO = "session_reminder", "session_video"
 
 
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
-
-
 async def schedule(ctx: Context, tenant: Tenant, booking: Booking) -> None:
     now = ctx.clock.now_ms()
     for minutes in tenant.session_reminders:
@@ -69,7 +65,7 @@ async def on_reminder(ctx: Context, timer: Timer) -> None:
         "sessions.reminder_client",
         "sessions.reminder_operator",
         why=f"{booking.uid}-{booking.starts_at}-{minutes}",
-        soon=_before(_lang(tenant), minutes),
+        soon=_before(tenant.language, minutes),
     )
 
 

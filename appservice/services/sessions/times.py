@@ -7,17 +7,12 @@ from zoneinfo import ZoneInfo
 
 from ... import hours
 from ...db.tenant import Tenant
-from ...i18n import Lang
 from .. import validate
 from ..errors import Refusal
 
 MAX_AHEAD = timedelta(days=731)
 MAX_WEEKS = 52
 MINUTE = 60_000
-
-
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language  # type: ignore[return-value]
 
 
 def tz(tenant: Tenant) -> ZoneInfo:
@@ -28,7 +23,7 @@ def when(tenant: Tenant, starts_at: int, ends_at: int) -> str:
     """``2026-12-01 (火) 10:00–10:50`` in the tenant's zone and language."""
     start = datetime.fromtimestamp(starts_at / 1000, tz=tz(tenant))
     end = datetime.fromtimestamp(ends_at / 1000, tz=tz(tenant))
-    return f"{hours.day_label(_lang(tenant), start.date())} {start:%H:%M}–{end:%H:%M}"
+    return f"{hours.day_label(tenant.language, start.date())} {start:%H:%M}–{end:%H:%M}"
 
 
 def booking_label(number: int) -> str:
