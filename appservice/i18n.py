@@ -68,10 +68,66 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "このルームでコマンドを使う権限がありません。",
         "en": "You are not allowed to use commands in this room.",
     },
-    "refuse.client_commands": {
-        "ja": "ここで使えるコマンド: !board（掲示板を開く）、!operators（指名できる担当者）、!nominate <番号>、!slots（予約できる枠）、!book <枠番号>、!bookings（あなたの予約）、!cancel <予約番号>。ご相談はそのままメッセージでお送りください。",
-        "en": "Commands here: !board (opens the board), !operators (who you can nominate), !nominate <number>, !slots (free session slots), !book <slot>, !bookings (yours), !cancel <booking>. For anything else, just write your message.",
+    # A client's commands in their desk room and their board room, and their help
+    "help.header.desk": {"ja": "ここで使えるコマンド:", "en": "Commands here:"},
+    "help.footer.desk": {
+        "ja": "ご相談はそのままメッセージでお送りください。",
+        "en": "For anything else, just write your message.",
     },
+    "help.header.client_board": {
+        "ja": "掲示板の使い方:\n・新しいメッセージ — トピックを投稿\n・トピックのスレッドに書く — 追記",
+        "en": (
+            "How the board works:\n• A new message — posts a topic\n• Writing in a topic's "
+            "thread — adds to it"
+        ),
+    },
+    "help.footer.client_board": {
+        "ja": (
+            "（回答番号は回答の下に書かれています。回答への返信で !profile や !nominate と送って"
+            "も使えます）"
+        ),
+        "en": (
+            "(The answer number is under each answer; replying to an answer with !profile or "
+            "!nominate works too.)"
+        ),
+    },
+    "help.client_line": {"ja": "・{usage} — {help}", "en": "• {usage} — {help}"},
+    "cmd.help.desk": {"ja": "この一覧", "en": "this list"},
+    "cmd.board.desk": {"ja": "掲示板を開く", "en": "opens the board"},
+    "cmd.operators.desk": {"ja": "指名できる担当者", "en": "who you can nominate"},
+    "cmd.nominate.desk": {
+        "ja": "担当者を指名（!operators の番号、または掲示板の回答番号）",
+        "en": "nominate a counselor (a number from !operators, or an answer on the board)",
+    },
+    "cmd.nominate.args.desk": {"ja": "<番号>", "en": "<number>"},
+    "cmd.slots.desk": {
+        "ja": "予約できる枠（担当者の番号か last で絞り込み、日付からも表示）",
+        "en": "free session slots (of one counselor, or your last one with last; from a date)",
+    },
+    "cmd.slots.args.desk": {
+        "ja": "[<番号> | last] [YYYY-MM-DD]",
+        "en": "[<number> | last] [YYYY-MM-DD]",
+    },
+    "cmd.book.desk": {"ja": "枠を予約", "en": "books a slot"},
+    "cmd.book.args.desk": {"ja": "<枠番号>", "en": "<slot>"},
+    "cmd.bookings.desk": {"ja": "あなたの予約", "en": "your bookings"},
+    "cmd.cancel.desk": {"ja": "予約を取り消す", "en": "cancels a booking"},
+    "cmd.cancel.args.desk": {"ja": "<予約番号>", "en": "<booking>"},
+    "cmd.help.client_board": {"ja": "この説明", "en": "this help"},
+    "cmd.topics.client_board": {"ja": "みんなのトピック", "en": "everyone's topics"},
+    "cmd.topics.args.client_board": {"ja": "[ページ]", "en": "[page]"},
+    "cmd.topic.client_board": {"ja": "トピックと回答", "en": "a topic and its answers"},
+    "cmd.topic.args.client_board": {"ja": "<番号> [ページ]", "en": "<number> [page]"},
+    "cmd.profile.client_board": {
+        "ja": "回答したメンバーのプロフィール",
+        "en": "the profile of the member who answered",
+    },
+    "cmd.profile.args.client_board": {"ja": "<回答番号>", "en": "<answer>"},
+    "cmd.nominate.client_board": {
+        "ja": "そのメンバーを指名してチャット相談",
+        "en": "ask that member for a chat consultation",
+    },
+    "cmd.nominate.args.client_board": {"ja": "<回答番号>", "en": "<answer>"},
     "refuse.suspended_client": {
         "ja": "現在このサービスは停止中です。再開まで、お送りいただいたメッセージは担当者に届きません。",
         "en": "This service is suspended at the moment; messages do not reach anyone until it resumes.",

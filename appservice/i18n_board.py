@@ -220,27 +220,6 @@ MESSAGES: dict[str, dict[Literal["ja", "en"], str]] = {
         ),
         "en": "Which answer? Reply to the answer, or give its number (for example !profile 42-1).",
     },
-    "board.client_help": {
-        "ja": (
-            "掲示板の使い方:\n・新しいメッセージ — トピックを投稿\n・トピックのスレッドに書く — 追"
-            "記\n・!topics [ページ] — みんなのトピック\n・!topic <番号> [ページ] — トピックと回答"
-            "\n・!profile <回答番号> — 回答したメンバーのプロフィール\n・!nominate <回答番号> — そ"
-            "のメンバーを指名してチャット相談\n（回答番号は回答の下に書かれています。回答への返信"
-            "で !profile や !nominate と送っても使えます）"
-        ),
-        "en": (
-            "How the board works:\n• A new message — posts a topic\n• Writing in a topic's thread "
-            "— adds to it\n• !topics [page] — everyone's topics\n• !topic <number> [page] — a "
-            "topic and its answers\n• !profile <answer> — the profile of the member who "
-            "answered\n• !nominate <answer> — ask that member for a chat consultation\n(The "
-            "answer number is under each answer; replying to an answer with !profile or !nominate "
-            "works too.)"
-        ),
-    },
-    "board.client_unknown": {
-        "ja": "「!{name}」というコマンドはありません。!help で使い方を表示します。",
-        "en": "There is no command “!{name}”. !help shows what you can do.",
-    },
     "board.member_gone": {
         "ja": "このメンバーはいま表示できません。",
         "en": "This member cannot be shown any more.",

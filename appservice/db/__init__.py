@@ -8,6 +8,7 @@ from .inbox import Inbox
 from .letters import LetterOperator, Package, PackageType, Statement
 from .misc import ApiToken, NoticeSent, Timer
 from .records import CaseNote, Category, ClientRecord, OperatorSettings, Template, Ticket
+from .room import Room
 from .sessions import Booking, CalendarToken, Slot
 from .tenant import ADMIN, OPERATOR, OperatorState, Persona, Tenant
 from .upgrade import upgrade_table
@@ -17,6 +18,7 @@ def init(db: Database) -> None:
     for table in (
         Inbox,
         BotRoom,
+        Room,
         Tenant,
         Client,
         Group,
@@ -70,6 +72,7 @@ __all__ = [
     "PackageType",
     "Persona",
     "Post",
+    "Room",
     "Shown",
     "Slot",
     "Statement",

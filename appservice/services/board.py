@@ -20,6 +20,7 @@ import logging
 import re
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -30,7 +31,17 @@ from mautrix.types import EventID, EventType, RoomID, UserID
 from .. import hours, relay
 from ..bot import send_notice, txn_for
 from ..context import Context
-from ..db import ADMIN, OPERATOR, Client, NoticeSent, OperatorSettings, OperatorState, Tenant
+from ..db import (
+    ADMIN,
+    OPERATOR,
+    Client,
+    NoticeSent,
+    OperatorSettings,
+    OperatorState,
+    Room,
+    Tenant,
+)
+from ..db import room as room_kinds
 from ..db.board import Post, Shown, Topic
 from ..i18n import Lang, t
 from ..rooms import create_room, link_to_space
@@ -121,6 +132,7 @@ async def ensure_board_room(ctx: Context, tenant: Tenant) -> RoomID:
         )
         tenant.board_room = room_id
         await tenant.save()
+        await Room.add(room_id, room_kinds.BOARD, tenant.id)
         if tenant.space_room:
             await link_to_space(
                 ctx.az.intent, ctx.config["homeserver.domain"], tenant.space_room, room_id
@@ -150,6 +162,7 @@ async def open_for_client(ctx: Context, tenant: Tenant, client: Client) -> RoomI
         federate=False,
     )
     await client.set_board_room(room_id)
+    await Room.add(room_id, room_kinds.CLIENT_BOARD, tenant.id, client_id=client.id)
     await send_notice(
         ghost, room_id, t(lang, "board.client_welcome", length=tenant.board_max_chars)
     )
@@ -186,8 +199,6 @@ async def on_client_event(
     try:
         if relates.get("rel_type") == "m.replace":
             await _client_edit(ctx, tenant, client, raw)
-        elif str(content.get("body", "")).startswith("!"):
-            await _client_command(ctx, tenant, client, raw)
         elif not tenant.board:
             raise forbidden("board.off")
         else:
@@ -697,96 +708,51 @@ async def set_closed(ctx: Context, tenant: Tenant, number: object, closed: bool)
 # Browsing, profiles and nomination: a client's commands in their board room
 
 
-async def _client_command(
-    ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]
-) -> None:
-    room_id = RoomID(raw["room_id"])
-    event_id = EventID(raw["event_id"])
-    lang = _lang(tenant)
-    parts = str(raw["content"].get("body", ""))[1:].split()
-    name, args = (parts[0].lower(), parts[1:]) if parts else ("", [])
-    ghost = board_ghost(ctx, tenant)
-
-    async def say(text: str, purpose: str = "board-answer") -> EventID:
-        return await send_notice(
-            ghost, room_id, text, txn_id=txn_for(event_id, purpose), reply_to=event_id
-        )
-
-    if name in ("topics", "board"):
-        page = validate.count(args[0], low=1, high=MAX_PAGE, what="page") if args else 1
-        await _list_topics(ctx, tenant, client, room_id, page, say)
-    elif name == "topic":
-        if not 1 <= len(args) <= 2:
-            raise Refusal("help.usage", usage="!topic <number> [page]")
-        page = validate.count(args[1], low=1, high=MAX_PAGE, what="page") if len(args) == 2 else 1
-        await _show_topic(ctx, tenant, client, room_id, event_id, args[0], page)
-    elif name in ("profile", "nominate"):
-        topic, post = await _answer_for(tenant, room_id, raw, args)
-        if post.hidden or topic.hidden:
-            raise not_found("board.unknown_answer", ref=f"{topic.number}-{post.number}")
-        assert post.operator_id is not None
-        if name == "profile":
-            await say(
-                await profile_text(tenant, post.operator_id, f"{topic.number}-{post.number}")
-            )
-        else:
-            chosen = await nominate(ctx, tenant, client, post.operator_id, event_id)
-            await say(t(lang, "board.nominated", name=chosen.profile_name))
-    elif name == "help":
-        await say(t(lang, "board.client_help"))
-    else:
-        raise Refusal("board.client_unknown", name=name[:20])
-
-
-async def _answer_for(
-    tenant: Tenant, room_id: RoomID, raw: dict[str, Any], args: list[str]
+async def answer_named(
+    tenant: Tenant, room_id: RoomID, args: list[str], reply_to: EventID | None
 ) -> tuple[Topic, Post]:
-    """The answer named by its reference, or the answer the command replies to."""
+    """The answer named by its reference, or the answer a command replies to; shown ones."""
+    found: tuple[Topic, Post] | None = None
     if len(args) == 1:
-        return await find_answer(tenant, args[0])
-    reply = (raw["content"].get("m.relates_to") or {}).get("m.in_reply_to") or {}
-    if not args and isinstance(reply.get("event_id"), str):
-        for shown in await Shown.find(room_id, EventID(reply["event_id"])):
+        found = await find_answer(tenant, args[0])
+    elif not args and reply_to is not None:
+        for shown in await Shown.find(room_id, reply_to):
             post = await Post.get(shown.post_id) if shown.post_id else None
             topic = await Topic.get(shown.topic_id)
             if post is not None and post.is_answer and topic is not None:
-                return topic, post
-    raise Refusal("board.which_answer")
+                found = topic, post
+                break
+    if found is None:
+        raise Refusal("board.which_answer")
+    topic, post = found
+    if post.hidden or topic.hidden:
+        raise not_found("board.unknown_answer", ref=f"{topic.number}-{post.number}")
+    assert post.operator_id is not None
+    return topic, post
 
 
-async def _list_topics(
-    ctx: Context, tenant: Tenant, client: Client, room_id: RoomID, page: int, say: Any
-) -> None:
-    lang = _lang(tenant)
+@dataclass(frozen=True)
+class TopicsPage:
+    topics: list[Topic]
+    answers: dict[int, int]  # topic ID → number of answers
+    pages: int
+    more: bool
+
+
+async def topics_page(tenant: Tenant, page: int) -> TopicsPage:
+    """One page of the board's topics for a client, newest first."""
     topics, total = await Topic.page(tenant.id, (page - 1) * PAGE, PAGE)
-    if not topics:
-        await say(t(lang, "board.no_topics" if page == 1 else "board.no_more"))
-        return
     counts = await Topic.answer_counts([topic.id for topic in topics])
-    now = ctx.clock.now_ms()
-    lines = [t(lang, "board.list_header", page=page, pages=(total + PAGE - 1) // PAGE)]
-    for topic in topics:
-        mine = t(lang, "board.yours") if topic.client_id == client.id else ""
-        state = t(lang, "board.closed_mark") if topic.closed else ""
-        lines.append(
-            t(
-                lang,
-                "board.list_line",
-                topic=label(topic.number),
-                answers=counts.get(topic.id, 0),
-                age=age(lang, now, topic.created_at),
-                text=first_line(topic.body),
-            )
-            + state
-            + mine
-        )
-    lines.append(t(lang, "board.list_footer", next=page + 1 if page * PAGE < total else page))
-    shown = await say("\n".join(lines))
-    for topic in topics:
-        await Shown(room_id, shown, topic.id).add()
+    return TopicsPage(topics, counts, (total + PAGE - 1) // PAGE, page * PAGE < total)
 
 
-async def _show_topic(
+async def listed(room_id: RoomID, event_id: EventID, topics: list[Topic]) -> None:
+    """A listing of these topics was shown: replying to it refers to them."""
+    for topic in topics:
+        await Shown(room_id, event_id, topic.id).add()
+
+
+async def show_topic(
     ctx: Context,
     tenant: Tenant,
     client: Client,
@@ -843,20 +809,12 @@ async def _show_topic(
         )
 
 
-async def profile_text(tenant: Tenant, operator: UserID, ref: str) -> str:
-    lang = _lang(tenant)
+async def member_profile(tenant: Tenant, operator: UserID) -> OperatorState:
+    """The profile of a member who answered, while they are a member with a profile."""
     state = await OperatorState.get(tenant.id, operator)
     if not await tenant.has_member(operator, OPERATOR) or not state.profile_name:
         raise not_found("board.member_gone")
-    lines = [t(lang, "board.profile_head", name=state.profile_name)]
-    if state.profile_text:
-        lines.append(state.profile_text)
-    lines.append(
-        t(lang, "board.profile_nominations_on", ref=ref)
-        if state.nominations
-        else t(lang, "board.profile_nominations_off")
-    )
-    return "\n".join(lines)
+    return state
 
 
 async def nominate(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from mautrix.appservice import IntentAPI
@@ -20,15 +21,18 @@ from ..db import (
     EventMap,
     NoticeSent,
     OperatorSettings,
+    OperatorState,
     Package,
     Persona,
+    Room,
 )
+from ..db import room as room_kinds
 from ..db.case import ASSIGNED, CLOSED, PENDING, WAITING
 from ..db.tenant import Tenant
 from ..i18n import Lang, t
 from ..rooms import create_room
 from . import notify, permissions, polls, records, validate
-from .errors import Refusal, conflict, forbidden, not_found
+from .errors import conflict, forbidden, not_found
 
 log = logging.getLogger("soudan.cases")
 
@@ -86,92 +90,39 @@ def routing_text(tenant: Tenant, kind: str) -> str:
     return routing().text(tenant, kind)
 
 
-async def client_command(
-    ctx: Context, tenant: Tenant, client: Client, body: str, source: EventID
-) -> str:
-    """The few commands a client has: the nomination list and nominating."""
-    lang = _lang(tenant)
-    parts = body[1:].split()
-    name = parts[0].lower() if parts else ""
-    try:
-        if name == "operators":
-            letters = _letters()
-            if await letters.needs_counselor(client):
-                listed = await letters.nominable(tenant, client)
-            else:
-                listed = await routing().nominable(tenant, client)
-            if not listed:
-                return t(lang, "routing.nobody_nominable")
-            lines = [t(lang, "routing.nominable_header")]
-            for number, state in enumerate(listed, start=1):
-                about = f" — {state.profile_text}" if state.profile_text else ""
-                lines.append(f"{number}. {state.profile_name}{about}")
-            return "\n".join(lines)
-        if name == "nominate":
-            if len(parts) != 2:
-                return t(lang, "help.usage", usage="!nominate <number>")
-            if "-" in parts[1]:  # an answer on the board: "42-2"
-                return await _nominate_from_board(ctx, tenant, client, parts[1], source)
-            package = await _letters().needs_counselor(client)
-            if package is not None:
-                name = await _letters().choose_counselor(ctx, tenant, client, package, parts[1])
-                return t(lang, "letters.counselor_chosen", name=name)
-            chosen = await routing().nominate(ctx, tenant, client, parts[1])
-            return t(lang, "routing.nominated", name=chosen.profile_name)
-        if name in SESSION_COMMANDS:
-            return await _session_command(ctx, tenant, client, name, parts[1:], source)
-        if name == "board" and len(parts) == 1:
-            from . import board  # board imports routing, which imports this module
-
-            await board.open_for_client(ctx, tenant, client)
-            return t(
-                lang, "board.opened", name=t(lang, "board.client_room_name", name=tenant.name)
-            )
-    except Refusal as refusal:
-        return refusal.text(lang)
-    return t(lang, "refuse.client_commands")
+async def nominable(tenant: Tenant, client: Client) -> list[OperatorState]:
+    """Whom the client may nominate: their letter package's counselors while it needs one,
+    else the operators taking nominations."""
+    letters = _letters()
+    if await letters.needs_counselor(client):
+        return await letters.nominable(tenant, client)
+    return await routing().nominable(tenant, client)
 
 
-SESSION_COMMANDS = ("slots", "book", "bookings", "cancel")
+@dataclass(frozen=True)
+class Nominated:
+    name: str
+    counselor: bool  # chosen as the letter package's counselor, not nominated for a chat
 
 
-async def _session_command(
-    ctx: Context, tenant: Tenant, client: Client, name: str, args: list[str], source: EventID
-) -> str:
-    """Booking a scheduled session: the free slots, booking one, the client's bookings, and
-    cancelling one."""
-    from . import sessions
-
-    lang = _lang(tenant)
-    if name == "slots" and len(args) <= 2:
-        return await sessions.client_slots(ctx, tenant, client, args)
-    if name == "book" and len(args) == 1:
-        await sessions.book(ctx, tenant, client, args[0], source)
-        return ""  # the confirmation, with its calendar file, is already there
-    if name == "bookings" and not args:
-        return await sessions.client_bookings(ctx, tenant, client)
-    if name == "cancel" and len(args) == 1:
-        await sessions.client_cancel(ctx, tenant, client, args[0], source)
-        return ""
-    usage = {
-        "slots": "!slots [<number> | last] [YYYY-MM-DD]",
-        "book": "!book <slot>",
-        "bookings": "!bookings",
-        "cancel": "!cancel <booking>",
-    }
-    return t(lang, "help.usage", usage=usage[name])
-
-
-async def _nominate_from_board(
+async def client_nominates(
     ctx: Context, tenant: Tenant, client: Client, ref: str, source: EventID
-) -> str:
-    from . import board
+) -> Nominated:
+    """A number from the nomination list, or an answer on the board ("42-2")."""
+    if "-" in ref:
+        from . import board  # board imports routing, which imports this module
 
-    topic, post = await board.find_answer(tenant, ref)
-    if post.hidden or topic.hidden or post.operator_id is None:
-        raise not_found("board.unknown_answer", ref=ref[:20])
-    chosen = await board.nominate(ctx, tenant, client, post.operator_id, source)
-    return t(_lang(tenant), "routing.nominated", name=chosen.profile_name)
+        topic, post = await board.find_answer(tenant, ref)
+        if post.hidden or topic.hidden or post.operator_id is None:
+            raise not_found("board.unknown_answer", ref=ref[:20])
+        chosen = await board.nominate(ctx, tenant, client, post.operator_id, source)
+        return Nominated(chosen.profile_name or "", counselor=False)
+    package = await _letters().needs_counselor(client)
+    if package is not None:
+        name = await _letters().choose_counselor(ctx, tenant, client, package, ref)
+        return Nominated(name, counselor=True)
+    state = await routing().nominate(ctx, tenant, client, ref)
+    return Nominated(state.profile_name or "", counselor=False)
 
 
 # The client's side
@@ -212,20 +163,6 @@ async def on_client_event(
         return
     if event_type == "m.room.message":
         if content.get("msgtype") not in relay.RELAYED_MESSAGE_TYPES:
-            return
-        if str(content.get("body", "")).startswith("!"):
-            answer = await client_command(
-                ctx, tenant, client, str(content["body"]), EventID(raw["event_id"])
-            )
-            if not answer:
-                return
-            await send_notice(
-                desk,
-                room_id,
-                answer,
-                txn_id=txn_for(raw["event_id"], "client-command"),
-                reply_to=raw["event_id"],
-            )
             return
         if package is not None:
             case = await _letters().before_client_letter(ctx, tenant, client, package, case, raw)
@@ -578,6 +515,7 @@ async def assign(ctx: Context, tenant: Tenant, case: Case, operator: UserID) -> 
             invitees=[operator, ghost.mxid],
             history="shared",
         )
+        await Room.add(case.case_room, room_kinds.CASE, tenant.id, case_id=case.id)
         await ghost.join_room(case.case_room)
     else:
         await invite(ctx, case.case_room, operator)

@@ -347,12 +347,21 @@ async def operator_name(tenant: Tenant, operator: UserID) -> str:
     return state.profile_name or tenant.name
 
 
-async def client_slots(ctx: Context, tenant: Tenant, client: Client, args: list[str]) -> str:
+@dataclass(frozen=True)
+class FreeSlots:
+    """The free slots a client is shown, with their operators' names, and the day the list
+    goes on from when there are more."""
+
+    slots: list[Slot]
+    names: dict[UserID, str]
+    more_from: date | None
+
+
+async def client_slots(ctx: Context, tenant: Tenant, client: Client, args: list[str]) -> FreeSlots:
     """The free slots a client may book: everyone's, the nominated operator's (a number from
     !operators) or their last counselor's (``last``); from now, or from a date they give."""
     from . import routing
 
-    lang = _lang(tenant)
     operator: UserID | None = None
     now = ctx.clock.now_ms()
     start = now
@@ -376,8 +385,6 @@ async def client_slots(ctx: Context, tenant: Tenant, client: Client, args: list[
             shown.append(slot)
             if len(shown) > CLIENT_MAX:
                 break
-    if not shown:
-        return t(lang, "sessions.no_free_slots")
 
     def day_of(slot: Slot) -> date:
         return datetime.fromtimestamp(slot.starts_at / 1000, tz=tz(tenant)).date()
@@ -386,21 +393,8 @@ async def client_slots(ctx: Context, tenant: Tenant, client: Client, args: list[
     cut = min(CLIENT_LIST, len(shown))
     while cut < min(len(shown), CLIENT_MAX) and day_of(shown[cut]) == day_of(shown[cut - 1]):
         cut += 1
-    lines = [t(lang, "sessions.client_slots_header")]
-    for slot in shown[:cut]:
-        lines.append(
-            t(
-                lang,
-                "sessions.client_slot_line",
-                slot=slot.number,
-                when=when(tenant, slot.starts_at, slot.ends_at),
-                name=names[slot.operator_id],
-            )
-        )
-    if cut < len(shown):
-        lines.append(t(lang, "sessions.client_slots_more", day=day_of(shown[cut]).isoformat()))
-    lines.append(t(lang, "sessions.book_hint"))
-    return "\n".join(lines)
+    more_from = day_of(shown[cut]) if cut < len(shown) else None
+    return FreeSlots(shown[:cut], names, more_from)
 
 
 async def book(
@@ -606,24 +600,14 @@ async def mark(
         raise conflict("sessions.was_cancelled", booking=booking_label(booking.number))
 
 
-async def client_bookings(ctx: Context, tenant: Tenant, client: Client) -> str:
-    lang = _lang(tenant)
-    bookings = await Booking.of_client(client.id, ctx.clock.now_ms())
-    if not bookings:
-        return t(lang, "sessions.no_bookings")
-    lines = [t(lang, "sessions.client_bookings_header")]
-    for booking in bookings:
-        lines.append(
-            t(
-                lang,
-                "sessions.client_booking_line",
-                booking=booking_label(booking.number),
-                when=when(tenant, booking.starts_at, booking.ends_at),
-                name=await operator_name(tenant, booking.operator_id),
-            )
-        )
-    lines.append(t(lang, "sessions.cancel_hint", hours=tenant.session_cutoff_hours))
-    return "\n".join(lines)
+async def client_bookings(
+    ctx: Context, tenant: Tenant, client: Client
+) -> list[tuple[Booking, str]]:
+    """The client's coming bookings, each with their counselor's name."""
+    return [
+        (booking, await operator_name(tenant, booking.operator_id))
+        for booking in await Booking.of_client(client.id, ctx.clock.now_ms())
+    ]
 
 
 # Reminders and the video link

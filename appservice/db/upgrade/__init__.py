@@ -13,4 +13,5 @@ from . import (  # noqa: E402,F401
     v07_board,
     v08_sessions,
     v09_letters,
+    v10_rooms,
 )
