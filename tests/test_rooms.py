@@ -1,10 +1,13 @@
-"""The room registry's migration: an existing database (SQLite, every migration up to the
-one before) gets a row for every room it knew, with its kind, tenant and owner."""
+"""The room registry's migration: an existing database (every migration up to the one
+before, on SQLite and on PostgreSQL) gets a row for every room it knew, with its kind, tenant
+and owner."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
+import pytest
 from mautrix.types import RoomID
 from mautrix.util.async_db import Database, UpgradeTable
 
@@ -12,8 +15,14 @@ from appservice import db
 from appservice.db import Room
 
 
-async def test_the_migration_registers_every_room_already_made(tmp_path: Path) -> None:
-    url = f"sqlite:{tmp_path / 'rooms.db'}"
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+async def test_the_migration_registers_every_room_already_made(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if backend == "postgres":
+        url = request.getfixturevalue("postgres").create_database(f"rooms_{uuid.uuid4().hex[:12]}")
+    else:
+        url = f"sqlite:{tmp_path / 'rooms.db'}"
     before = UpgradeTable(version_table_name="soudan_version", database_name="soudan")
     before.upgrades = db.upgrade_table.upgrades[:9]
     old = Database.create(url, upgrade_table=before)
