@@ -169,7 +169,8 @@ async def topics(evt: CommandEvent) -> None:
         lines.append(line + state + mine)
     lines.append(evt.t("board.list_footer", next=page + 1 if found.more else page))
     shown = await evt.reply("\n".join(lines))
-    await board.listed(evt.room_id, shown, found.topics)
+    for topic in found.topics:
+        await board.shown(evt.room_id, shown, topic)
 
 
 @command("topic", CLIENT_BOARD)
@@ -177,9 +178,32 @@ async def topic(evt: CommandEvent) -> None:
     if not 1 <= len(evt.args) <= 2:
         raise UsageError
     page = _page(evt, 1)
-    await board.show_topic(
-        evt.ctx, evt.the_tenant, evt.the_client, evt.room_id, evt.event_id, evt.args[0], page
+    view = await board.topic_view(evt.the_tenant, evt.args[0], page)
+    topic = view.topic
+    head = evt.t(
+        "board.topic_head",
+        topic=board.label(topic.number),
+        age=board.age(evt.lang, evt.ctx.clock.now_ms(), topic.created_at),
+        answers=view.answers,
     )
+    if topic.closed:
+        head += evt.t("board.closed_mark")
+    if topic.client_id == evt.the_client.id:
+        head += evt.t("board.yours")
+    shown = await evt.reply(f"{head}\n{topic.body}", purpose="board-view")
+    await board.shown(evt.room_id, shown, topic)
+    for index, post in enumerate(view.posts):
+        if post.is_answer:
+            assert post.operator_id
+            content = board.answer_content(evt.lang, topic, post, view.names[post.operator_id])
+            content["msgtype"] = "m.notice"
+        else:
+            body = evt.t("board.follow_up_by_author", text=post.body)
+            content = {"msgtype": "m.notice", "body": body}
+        await board.shown(evt.room_id, await evt.send(content, f"board-view-{index}"), topic, post)
+    if view.more:
+        more = evt.t("board.more_posts", topic=topic.number, page=page + 1)
+        await evt.send({"msgtype": "m.notice", "body": more}, "board-view-more")
 
 
 def _reply_to(evt: CommandEvent) -> EventID | None:

@@ -16,10 +16,10 @@ import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from mautrix.appservice import IntentAPI
-from mautrix.types import EventID, RoomID, UserID
+from mautrix.types import EventID, EventType, RoomID, UserID
 
 from ..bot import send_notice, txn_for
 from ..db import Client, OperatorSettings, Tenant
@@ -76,16 +76,26 @@ class CommandEvent:
     def t(self, key: str, **params: object) -> str:
         return t(self.lang, key, **params)
 
-    async def reply(self, text: str, refusal: bool = False) -> EventID:
+    async def reply(self, text: str, refusal: bool = False, purpose: str = "") -> EventID:
         if self.voice is None:
             return await self.ctx.bot.reply(self.room_id, self.event_id, text)
-        purpose = _CLIENT_PURPOSES[self.place][refusal]
         return await send_notice(
             self.voice,
             self.room_id,
             text,
-            txn_id=txn_for(self.event_id, purpose),
+            txn_id=txn_for(self.event_id, purpose or _CLIENT_PURPOSES[self.place][refusal]),
             reply_to=self.event_id,
+        )
+
+    async def send(self, content: dict[str, Any], purpose: str) -> EventID:
+        """One more message of a client's answer, as it is built (threads, badges); sent
+        once however often the command is handled."""
+        assert self.voice is not None, "only a client's answer has more than one message"
+        return await self.voice.send_message_event(
+            self.room_id,
+            EventType.ROOM_MESSAGE,
+            cast(Any, content),
+            txn_id=txn_for(self.event_id, purpose),
         )
 
     async def reply_naming_clients(self, text: str, moved_key: str) -> None:

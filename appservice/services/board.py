@@ -746,67 +746,38 @@ async def topics_page(tenant: Tenant, page: int) -> TopicsPage:
     return TopicsPage(topics, counts, (total + PAGE - 1) // PAGE, page * PAGE < total)
 
 
-async def listed(room_id: RoomID, event_id: EventID, topics: list[Topic]) -> None:
-    """A listing of these topics was shown: replying to it refers to them."""
-    for topic in topics:
-        await Shown(room_id, event_id, topic.id).add()
+@dataclass(frozen=True)
+class TopicView:
+    topic: Topic
+    posts: list[Post]  # the page asked for
+    answers: int  # in the whole topic
+    more: bool  # posts after this page
+    names: dict[UserID, str]  # the public names of this page's answerers
 
 
-async def show_topic(
-    ctx: Context,
-    tenant: Tenant,
-    client: Client,
-    room_id: RoomID,
-    source: EventID,
-    number: str,
-    page: int,
-) -> None:
-    lang = _lang(tenant)
+async def topic_view(tenant: Tenant, number: object, page: int) -> TopicView:
+    """A topic and one page of its posts, as a client may see them."""
     topic = await find_topic(tenant, number)
     if topic.hidden:
         raise not_found("board.unknown_topic", topic=label(topic.number))
-    ghost = board_ghost(ctx, tenant)
-    now = ctx.clock.now_ms()
     posts = await Post.of_topic(topic.id)
     page_posts = posts[(page - 1) * PAGE : page * PAGE]
-    more = len(posts) > page * PAGE
-    head = t(
-        lang,
-        "board.topic_head",
-        topic=label(topic.number),
-        age=age(lang, now, topic.created_at),
-        answers=sum(1 for p in posts if p.is_answer),
-    )
-    if topic.closed:
-        head += t(lang, "board.closed_mark")
-    if topic.client_id == client.id:
-        head += t(lang, "board.yours")
-    shown = await send_notice(
-        ghost,
-        room_id,
-        f"{head}\n{topic.body}",
-        txn_id=txn_for(source, "board-view"),
-        reply_to=source,
-    )
-    await Shown(room_id, shown, topic.id).add()
-    for index, post in enumerate(page_posts):
+    names: dict[UserID, str] = {}
+    for post in page_posts:
         if post.is_answer:
             assert post.operator_id
             state = await OperatorState.get(tenant.id, post.operator_id)
-            content = answer_content(lang, topic, post, state.profile_name or "")
-            content["msgtype"] = "m.notice"
-        else:
-            body = t(lang, "board.follow_up_by_author", text=post.body)
-            content = {"msgtype": "m.notice", "body": body}
-        event = await _send(ghost, room_id, content, txn_id=txn_for(source, f"board-view-{index}"))
-        await Shown(room_id, event, topic.id, post.id).add()
-    if more:
-        await send_notice(
-            ghost,
-            room_id,
-            t(lang, "board.more_posts", topic=topic.number, page=page + 1),
-            txn_id=txn_for(source, "board-view-more"),
-        )
+            names[post.operator_id] = state.profile_name or ""
+    answers = sum(1 for p in posts if p.is_answer)
+    return TopicView(topic, page_posts, answers, len(posts) > page * PAGE, names)
+
+
+async def shown(
+    room_id: RoomID, event_id: EventID, topic: Topic, post: Post | None = None
+) -> None:
+    """An event of a client's board room shows this topic (or post): replying to it refers to
+    the topic, and hiding the topic (or post) redacts it."""
+    await Shown(room_id, event_id, topic.id, post.id if post else None).add()
 
 
 async def member_profile(tenant: Tenant, operator: UserID) -> OperatorState:
