@@ -73,7 +73,7 @@ class MatrixHandler:
         assert room is not None and room.client_id is not None and room.tenant_id is not None
         client = await Client.get(room.client_id)
         if client is None or sender != client.user_id:
-            return None
+            return None  # the desk's or board's own events, or someone the client invited
         tenant = await Tenant.get(room.tenant_id)
         return (tenant, client) if tenant else None
 

@@ -36,10 +36,10 @@ async def upgrade_v10(conn: Connection, scheme: Scheme) -> None:
             room_id   TEXT PRIMARY KEY,
             kind      TEXT NOT NULL,
             tenant_id BIGINT REFERENCES tenant(id) ON DELETE CASCADE,
-            client_id BIGINT,
-            case_id   BIGINT,
-            group_id  BIGINT,
-            user_id   TEXT
+            client_id BIGINT REFERENCES client(id) ON DELETE CASCADE,
+            case_id   BIGINT REFERENCES consult_case(id) ON DELETE CASCADE,
+            group_id  BIGINT REFERENCES client_group(id) ON DELETE CASCADE,
+            user_id   TEXT  -- the operator whose private room it is
         )
     """)
     for select in _BACKFILL:
