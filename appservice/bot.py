@@ -22,7 +22,8 @@ from mautrix.types import (
 )
 
 from .config import Config
-from .db import BotRoom
+from .db import BotRoom, Room
+from .db import room as room_kinds
 from .i18n import t
 from .rooms import create_room
 
@@ -110,6 +111,7 @@ class Bot:
                 invitees=admins,
             )
             await BotRoom.insert(room_id, CONTROL)
+            await Room.add(room_id, room_kinds.CONTROL)
             await self.notice(room_id, t(lang, "control.welcome"))
             log.info("Created the control room %s", room_id)
             return room_id

@@ -18,7 +18,8 @@ from mautrix.types import EventID, RoomID, UserID
 from . import hooks, relay
 from .bot import send_notice, txn_for
 from .context import Context
-from .db import OPERATOR, Case, Client, EventMap, OperatorSettings, Package, Persona
+from .db import OPERATOR, Case, Client, EventMap, OperatorSettings, Package, Persona, Room
+from .db import room as room_kinds
 from .db.case import ASSIGNED, CLOSED, WAITING
 from .db.tenant import Tenant
 from .i18n import t
@@ -135,6 +136,7 @@ async def assign(ctx: Context, tenant: Tenant, case: Case, operator: UserID) -> 
             invitees=[operator, ghost.mxid],
             history="shared",
         )
+        await Room.add(case.case_room, room_kinds.CASE, tenant.id, case_id=case.id)
         await ghost.join_room(case.case_room)
     else:
         await invite(ctx, case.case_room, operator)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from mautrix.errors import MatrixError
@@ -17,26 +18,25 @@ from mautrix.types import (
 )
 
 from . import caseroom, commands
-from .bot import CONTROL
 from .commands import CommandEvent, Place
 from .context import Context
-from .db import (
-    ADMIN,
-    OPERATOR,
-    BotRoom,
-    Case,
-    Client,
-    EventMap,
-    NoticeSent,
-    OperatorSettings,
-    Tenant,
-)
+from .db import ADMIN, OPERATOR, Case, Client, EventMap, NoticeSent, Room, Tenant
+from .db import room as room_kinds
 from .db.case import ASSIGNED
 from .i18n import Lang, t
-from .pipeline import case_room, client_commands, desk
+from .pipeline import case_room, desk
 from .services import board, routing
 
 log = logging.getLogger("soudan.matrix")
+
+Handler = Callable[[Room | None, UserID, dict[str, Any]], Awaitable[None]]
+# The commands' place of each kind of room that takes operators' or admins' commands.
+_PLACES = {
+    room_kinds.CONTROL: Place.CONTROL,
+    room_kinds.ADMIN_ROOM: Place.ADMIN,
+    room_kinds.STAFF_ROOM: Place.STAFF,
+    room_kinds.PRIVATE: Place.PRIVATE,
+}
 
 
 class MatrixHandler:
@@ -45,6 +45,18 @@ class MatrixHandler:
         # Last typing state we set per (room, ghost): echoes of our own typing come back as
         # typing events too, and setting an unchanged state again would start a ping-pong.
         self._typing_state: dict[tuple[RoomID, UserID], bool] = {}
+        # What each kind of room does with an event. Rooms soudan did not make (None), a
+        # tenant's space and group rooms only answer commands with "not here".
+        self._handlers: dict[str | None, Handler] = {
+            room_kinds.DESK: self._desk,
+            room_kinds.CASE: self._case_room,
+            room_kinds.CLIENT_BOARD: self._client_board,
+            room_kinds.BOARD: self._board_room,
+            room_kinds.CONTROL: self._command_room,
+            room_kinds.ADMIN_ROOM: self._command_room,
+            room_kinds.STAFF_ROOM: self._command_room,
+            room_kinds.PRIVATE: self._command_room,
+        }
 
     async def handle(self, evt: Event) -> None:
         if isinstance(evt, StateEvent):
@@ -53,42 +65,99 @@ class MatrixHandler:
                 await self._membership(evt, evt.content)
             return
         raw: dict[str, Any] = evt.serialize()
-        room_id = RoomID(raw["room_id"])
-        sender = UserID(raw["sender"])
-        client = await Client.get_by_room(room_id)
-        if client is not None:
-            tenant = await Tenant.get(client.tenant_id)
-            if tenant and sender == client.user_id:
-                await desk.on_client_event(self.ctx, tenant, client, raw)
-            return
-        case = await Case.by_room(room_id)
-        if case is not None:
-            await self._case_room(case, sender, raw)
-            return
-        if await self._board_room(room_id, sender, raw):
-            return
-        if raw["type"] == "m.room.message":
-            await self._command(room_id, sender, raw, Place.CONTROL)
+        room = await Room.get(RoomID(raw["room_id"]))
+        handler = self._handlers.get(room.kind if room else None, self._other_room)
+        await handler(room, UserID(raw["sender"]), raw)
 
-    async def _board_room(self, room_id: RoomID, sender: UserID, raw: dict[str, Any]) -> bool:
-        """A client's board room, or the operators' board room of a tenant: handled here."""
-        client = await Client.get_by_board_room(room_id)
-        if client is not None:
-            tenant = await Tenant.get(client.tenant_id)
-            if tenant and sender == client.user_id:
-                await board.on_client_event(
-                    self.ctx, tenant, client, raw, client_commands.board_command
-                )
-            return True
-        tenant = await Tenant.get_by_board_room(room_id)
-        if tenant is None:
+    async def _client_of(self, room: Room | None, sender: UserID) -> tuple[Tenant, Client] | None:
+        """The tenant and the client of a client's room, when the client is the sender."""
+        assert room is not None and room.client_id is not None and room.tenant_id is not None
+        client = await Client.get(room.client_id)
+        if client is None or sender != client.user_id:
+            return None  # the desk's or board's own events, or someone the client invited
+        tenant = await Tenant.get(room.tenant_id)
+        return (tenant, client) if tenant else None
+
+    async def _desk(self, room: Room | None, sender: UserID, raw: dict[str, Any]) -> None:
+        found = await self._client_of(room, sender)
+        if found is None:
+            return
+        tenant, client = found
+        if await self._client_command(tenant, client, raw, Place.DESK):
+            return
+        await desk.on_client_event(self.ctx, tenant, client, raw)
+
+    async def _client_board(self, room: Room | None, sender: UserID, raw: dict[str, Any]) -> None:
+        found = await self._client_of(room, sender)
+        if found is None:
+            return
+        tenant, client = found
+        if await self._client_command(tenant, client, raw, Place.CLIENT_BOARD):
+            return
+        await board.on_client_event(self.ctx, tenant, client, raw)
+
+    async def _client_command(
+        self, tenant: Tenant, client: Client, raw: dict[str, Any], place: Place
+    ) -> bool:
+        """Runs a client's line that names one of the client's commands of this room; any
+        other line (and anything while the tenant is suspended or halted) is theirs to send."""
+        content = raw.get("content") or {}
+        if raw["type"] != "m.room.message" or content.get("msgtype") != "m.text":
             return False
+        if "m.new_content" in content or tenant.suspended or tenant.halted:
+            return False
+        parsed = commands.parse(str(content.get("body", "")).strip())
+        if parsed is None or commands.get_command(parsed[0], place) is None:
+            return False
+        name, args = parsed
+        voice = (
+            self.ctx.desk(tenant.slug)
+            if place == Place.DESK
+            else board.board_ghost(self.ctx, tenant)
+        )
+        await commands.run(
+            CommandEvent(
+                ctx=self.ctx,
+                room_id=RoomID(raw["room_id"]),
+                event_id=EventID(raw["event_id"]),
+                sender=client.user_id,
+                lang=tenant.language,
+                place=place,
+                tenant=tenant,
+                command=name,
+                args=args,
+                client=client,
+                raw=raw,
+                voice=voice,
+            )
+        )
+        return True
+
+    async def _board_room(self, room: Room | None, sender: UserID, raw: dict[str, Any]) -> None:
+        """The operators' board room of a tenant."""
+        assert room is not None and room.tenant_id is not None
+        tenant = await Tenant.get(room.tenant_id)
+        if tenant is None:
+            return
         body = raw.get("content", {}).get("body") if raw["type"] == "m.room.message" else None
         if isinstance(body, str) and body.startswith("!"):
-            await self._command(room_id, sender, raw, Place.BOARD, tenant)
+            await self._command(room, sender, raw, Place.BOARD, tenant)
         else:
             await board.on_operator_event(self.ctx, tenant, sender, raw)
-        return True
+
+    async def _command_room(self, room: Room | None, sender: UserID, raw: dict[str, Any]) -> None:
+        """The control room, a tenant's admin or staff room, an operator's private room."""
+        assert room is not None
+        if raw["type"] != "m.room.message":
+            return
+        tenant = await Tenant.get(room.tenant_id) if room.tenant_id is not None else None
+        if room.kind != room_kinds.CONTROL and tenant is None:
+            return await self._other_room(None, sender, raw)
+        await self._command(room, sender, raw, _PLACES[room.kind], tenant)
+
+    async def _other_room(self, room: Room | None, sender: UserID, raw: dict[str, Any]) -> None:
+        if raw["type"] == "m.room.message":
+            await self._command(room, sender, raw, None, None)
 
     async def _membership(self, evt: StateEvent, content: MemberStateEventContent) -> None:
         invited = UserID(evt.state_key)
@@ -99,49 +168,52 @@ class MatrixHandler:
         log.debug("Joining %s, invited by %s", evt.room_id, evt.sender)
         await self.ctx.az.intent.join_room(evt.room_id)
 
-    async def _case_room(self, case: Case, sender: UserID, raw: dict[str, Any]) -> None:
-        tenant = await Tenant.get(case.tenant_id)
-        if tenant is None:
+    async def _case_room(self, room: Room | None, sender: UserID, raw: dict[str, Any]) -> None:
+        assert room is not None and room.case_id is not None
+        case = await Case.get(room.case_id)
+        tenant = await Tenant.get(case.tenant_id) if case else None
+        if case is None or tenant is None:
             return
         body = (
             str(raw.get("content", {}).get("body", "")) if raw["type"] == "m.room.message" else ""
         )
         if body.startswith("!"):
-            await self._command(RoomID(raw["room_id"]), sender, raw, Place.CASE, tenant, case)
+            await self._command(room, sender, raw, Place.CASE, tenant, case)
             return
         if sender != case.operator_id or case.status != ASSIGNED:
             if case.case_room and raw["type"] == "m.room.message" and sender == case.operator_id:
                 if await NoticeSent.claim(case.case_room, "closed", str(case.closed_at)):
-                    await self.ctx.bot.notice(case.case_room, t(_lang(tenant), "case.closed_here"))
+                    await self.ctx.bot.notice(
+                        case.case_room, t(tenant.language, "case.closed_here")
+                    )
             return
         await routing.touch(self.ctx, tenant, sender)
         await case_room.on_operator_event(self.ctx, tenant, case, raw)
 
     async def _command(
         self,
-        room_id: RoomID,
+        room: Room | None,
         sender: UserID,
         raw: dict[str, Any],
-        default: Place,
-        tenant: Tenant | None = None,
+        place: Place | None,
+        tenant: Tenant | None,
         case: Case | None = None,
     ) -> None:
+        """An operator's or admin's command; ``place`` None: a room that takes none."""
         parsed = commands.parse(str(raw.get("content", {}).get("body", "")).strip())
         if parsed is None:
             return
         name, args = parsed
+        room_id = RoomID(raw["room_id"])
         event_id = EventID(raw["event_id"])
-        place: Place | None = default
-        if tenant is None:  # the caller knows the room when it passes its tenant
-            place, tenant = await self._place(room_id)
         lang: Lang = tenant.language if tenant else self.ctx.config["platform.language"]
-        if place is None:
+        if place is None or room is None:
             await self.ctx.bot.reply(room_id, event_id, t(lang, "refuse.not_here"))
             return
         if case is not None and sender != case.operator_id:
             await self.ctx.bot.reply(room_id, event_id, t(lang, "case.not_yours"))
             return
-        if case is None and not await self._may_act(place, tenant, sender, room_id):
+        if case is None and not await self._may_act(place, tenant, sender, room):
             key = "refuse.not_admin" if place == Place.CONTROL else "refuse.no_role_here"
             await self.ctx.bot.reply(room_id, event_id, t(lang, key))
             return
@@ -159,34 +231,14 @@ class MatrixHandler:
             )
         )
 
-    async def _place(self, room_id: RoomID) -> tuple[Place | None, Tenant | None]:
-        room = await BotRoom.get(room_id)
-        if room is not None and room.kind == CONTROL:
-            return Place.CONTROL, None
-        found = await Tenant.get_by_room(room_id)
-        board_of = await Tenant.get_by_board_room(room_id) if found is None else None
-        if board_of is not None:
-            return Place.BOARD, board_of
-        if found is None:
-            private = await OperatorSettings.by_private_room(room_id)
-            tenant = await Tenant.get(private.tenant_id) if private else None
-            return (Place.PRIVATE, tenant) if tenant else (None, None)
-        tenant, kind = found
-        return (Place.ADMIN if kind == ADMIN else Place.STAFF), tenant
-
     async def _may_act(
-        self, place: Place, tenant: Tenant | None, user_id: UserID, room_id: RoomID
+        self, place: Place, tenant: Tenant | None, user_id: UserID, room: Room
     ) -> bool:
         platform_admin = user_id in self.ctx.config["platform.admins"]
         if place == Place.CONTROL or tenant is None:
             return platform_admin
         if place == Place.PRIVATE:
-            owner = await OperatorSettings.by_private_room(room_id)
-            return (
-                owner is not None
-                and owner.user_id == user_id
-                and await tenant.has_member(user_id, OPERATOR)
-            )
+            return room.user_id == user_id and await tenant.has_member(user_id, OPERATOR)
         if platform_admin or await tenant.has_member(user_id, ADMIN):
             return True
         return place in (Place.STAFF, Place.BOARD) and await tenant.has_member(user_id, OPERATOR)
@@ -206,14 +258,18 @@ class MatrixHandler:
 
     async def _sides(self, room_id: RoomID) -> tuple[Case, Client, Tenant, bool] | None:
         """(case, client, tenant, from_client) for a client room or case room in use."""
-        client = await Client.get_by_room(room_id)
-        if client is not None:
-            case = await Case.open_for(client.id)
-            from_client = True
+        room = await Room.get(room_id)
+        if room is None or room.kind not in (room_kinds.DESK, room_kinds.CASE):
+            return None
+        from_client = room.kind == room_kinds.DESK
+        if from_client:
+            assert room.client_id is not None
+            client = await Client.get(room.client_id)
+            case = await Case.open_for(client.id) if client else None
         else:
-            case = await Case.by_room(room_id)
+            assert room.case_id is not None
+            case = await Case.get(room.case_id)
             client = await Client.get(case.client_id) if case else None
-            from_client = False
         if case is None or client is None or case.status != ASSIGNED or not case.case_room:
             return None
         tenant = await Tenant.get(case.tenant_id)
@@ -258,7 +314,3 @@ class MatrixHandler:
             else:
                 intent = self.ctx.desk(tenant.slug)
             await intent.mark_read(target_room, counterpart)
-
-
-def _lang(tenant: Tenant) -> Lang:
-    return tenant.language

@@ -14,7 +14,7 @@ from babel.messages.pofile import read_po
 from ruamel.yaml import YAML
 
 from appservice import i18n
-from appservice.commands.handler import _commands
+from appservice.commands.handler import _commands, all_commands
 from appservice.i18n import LANGUAGES, LOCALE_DIR, catalog_path, has, t
 
 OPENAPI = Path(__file__).resolve().parents[1] / "provisioning" / "openapi.yaml"
@@ -104,10 +104,22 @@ def test_dates_numbers_and_money_in_the_language() -> None:
 
 def test_every_command_has_help_a_section_and_a_wrong_room_answer() -> None:
     assert "unanswered" in _commands and "hide-topic" in _commands
-    for name, command in _commands.items():
-        assert has(f"cmd.{name}"), name
+    commands = all_commands()
+    assert [cmd for cmd in commands if cmd.for_clients]
+    for command in commands:
+        name = command.name
+        assert has(command.help_key), command.help_key
         assert has(f"help.section.{command.section}"), name
-        assert has(f"refuse.role.{command.places[0].value}") or name == "help", name
+        if command.for_clients:
+            # A client's room knows only its own commands: elsewhere the line is a message.
+            # Its usage is its room's line, never an operator's command's of the same name.
+            place = command.places[0].value
+            assert has(f"help.header.{place}") and has(f"help.footer.{place}"), name
+            args = f"cmd.{name}.args.{place}"
+            expected = f"!{name} {t('en', args)}" if has(args) else f"!{name}"
+            assert command.usage("en") == expected, name
+        else:
+            assert has(f"refuse.role.{command.places[0].value}") or name == "help", name
 
 
 def test_the_api_answers_in_the_first_language_asked_for_that_soudan_speaks() -> None:

@@ -53,11 +53,6 @@ async def _snapshot(world: World) -> tuple[object, ...]:
 
 
 # (who, where they type, command, expected answer) — every line must be refused.
-CLIENT_COMMANDS = (
-    "Commands here: !board (opens the board), !operators (who you can nominate), "
-    "!nominate <number>, !slots (free session slots), !book <slot>, !bookings (yours), "
-    "!cancel <booking>. For anything else, just write your message."
-)
 COMMAND_REFUSALS = [
     (
         "operator",
@@ -90,13 +85,6 @@ COMMAND_REFUSALS = [
         "!create-tenant x counseling en X",
         "!create-tenant is for platform administrators, in the control room.",
     ),
-    (
-        "client",
-        "client",
-        "!add-client Mallory",
-        CLIENT_COMMANDS,
-    ),
-    ("client", "client", "!help", CLIENT_COMMANDS),
 ]
 
 

@@ -2,6 +2,7 @@ from . import (  # noqa: F401  (they register their commands)
     admin,
     board,
     cases,
+    client,
     general,
     letters,
     platform,
@@ -10,6 +11,6 @@ from . import (  # noqa: F401  (they register their commands)
     sessions,
     statements,
 )
-from .handler import CommandEvent, Place, UsageError, command, parse, run
+from .handler import CommandEvent, Place, UsageError, command, get_command, parse, run
 
-__all__ = ["CommandEvent", "Place", "UsageError", "command", "parse", "run"]
+__all__ = ["CommandEvent", "Place", "UsageError", "command", "get_command", "parse", "run"]

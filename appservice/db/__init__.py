@@ -8,6 +8,7 @@ from .inbox import Inbox
 from .letters import LetterOperator, Package, PackageType
 from .misc import ApiToken, NoticeSent, Timer
 from .records import CaseNote, Category, ClientRecord, OperatorSettings, Template, Ticket
+from .room import Room
 from .sessions import Booking, CalendarToken, Slot
 from .statements import Statement
 from .tenant import ADMIN, OPERATOR, OperatorState, Persona, Tenant
@@ -18,6 +19,7 @@ def init(db: Database) -> None:
     for table in (
         Inbox,
         BotRoom,
+        Room,
         Tenant,
         Client,
         Group,
@@ -71,6 +73,7 @@ __all__ = [
     "PackageType",
     "Persona",
     "Post",
+    "Room",
     "Shown",
     "Slot",
     "Statement",

@@ -28,13 +28,6 @@ class BotRoom:
         return cls(**row) if row else None
 
     @classmethod
-    async def get(cls, room_id: RoomID) -> BotRoom | None:
-        row = await cls.db.fetchrow(
-            "SELECT room_id, kind, created_at FROM bot_room WHERE room_id=$1", room_id
-        )
-        return cls(**row) if row else None
-
-    @classmethod
     async def insert(cls, room_id: RoomID, kind: str) -> BotRoom:
         room = cls(room_id=room_id, kind=kind, created_at=int(time.time() * 1000))
         await cls.db.execute(

@@ -53,20 +53,6 @@ class Client:
             )
         )
 
-    @classmethod
-    async def get_by_room(cls, room_id: RoomID) -> Client | None:
-        return cls._from_row(
-            await cls.db.fetchrow(f"SELECT {cls._COLUMNS} FROM client WHERE room_id=$1", room_id)
-        )
-
-    @classmethod
-    async def get_by_board_room(cls, room_id: RoomID) -> Client | None:
-        return cls._from_row(
-            await cls.db.fetchrow(
-                f"SELECT {cls._COLUMNS} FROM client WHERE board_room=$1", room_id
-            )
-        )
-
     async def set_board_room(self, room_id: RoomID) -> None:
         await self.db.execute("UPDATE client SET board_room=$2 WHERE id=$1", self.id, room_id)
         self.board_room = room_id

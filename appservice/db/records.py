@@ -70,13 +70,6 @@ class OperatorSettings:
         return cls._from_row(row) if row else cls(tenant_id, user_id)
 
     @classmethod
-    async def by_private_room(cls, room_id: RoomID) -> OperatorSettings | None:
-        row = await cls.db.fetchrow(
-            f"SELECT {cls._COLUMNS} FROM operator_settings WHERE private_room=$1", room_id
-        )
-        return cls._from_row(row) if row else None
-
-    @classmethod
     async def notified(cls, tenant_id: int) -> list[OperatorSettings]:
         """Current operators of the tenant who get notices in their private room."""
         columns = ", ".join(f"s.{c.strip()}" for c in cls._COLUMNS.split(","))

@@ -96,23 +96,6 @@ class Tenant:
         )
 
     @classmethod
-    async def get_by_room(cls, room_id: RoomID) -> tuple[Tenant, str] | None:
-        """The tenant whose admin or staff room this is, and which of the two."""
-        row = await cls.db.fetchrow(
-            f"SELECT {_COLUMNS} FROM tenant WHERE admin_room=$1 OR staff_room=$1", room_id
-        )
-        tenant = cls._from_row(row)
-        if tenant is None:
-            return None
-        return tenant, ADMIN if tenant.admin_room == room_id else OPERATOR
-
-    @classmethod
-    async def get_by_board_room(cls, room_id: RoomID) -> Tenant | None:
-        return cls._from_row(
-            await cls.db.fetchrow(f"SELECT {_COLUMNS} FROM tenant WHERE board_room=$1", room_id)
-        )
-
-    @classmethod
     async def all(cls) -> list[Tenant]:
         rows = await cls.db.fetch(f"SELECT {_COLUMNS} FROM tenant ORDER BY slug")
         return [t for t in map(cls._from_row, rows) if t]

@@ -1,4 +1,4 @@
-"""A client's event in their desk room: a letter, a rating, an intake answer, a command, or a
+"""A client's event in their desk room: a letter, a rating, an intake answer, or a
 line of a case (opened by the first one), relayed to the case room once an operator has it."""
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from ..db.case import PENDING, WAITING
 from ..db.tenant import Tenant
 from ..i18n import t
 from ..services import letters, notify, polls, routing
-from .client_commands import client_command
 
 log = logging.getLogger("soudan.cases")
 
@@ -56,20 +55,6 @@ async def on_client_event(
         return
     if event_type == "m.room.message":
         if content.get("msgtype") not in relay.RELAYED_MESSAGE_TYPES:
-            return
-        if str(content.get("body", "")).startswith("!"):
-            answer = await client_command(
-                ctx, tenant, client, str(content["body"]), EventID(raw["event_id"])
-            )
-            if not answer:
-                return
-            await send_notice(
-                desk,
-                room_id,
-                answer,
-                txn_id=txn_for(raw["event_id"], "client-command"),
-                reply_to=raw["event_id"],
-            )
             return
         if package is not None:
             case = await letters.before_client_letter(ctx, tenant, client, package, case, raw)

@@ -14,7 +14,8 @@ from .. import hooks
 from ..accounts import AccountError
 from ..bot import send_notice
 from ..context import Context
-from ..db import Client, Group, Tenant
+from ..db import Client, Group, Room, Tenant
+from ..db import room as room_kinds
 from ..i18n import t
 from ..rooms import create_room
 from . import validate
@@ -70,6 +71,7 @@ async def _open_client_room(ctx: Context, tenant: Tenant, client: Client) -> Non
         federate=False,
     )
     await client.set_room(room_id)
+    await Room.add(room_id, room_kinds.DESK, tenant.id, client_id=client.id)
     await send_notice(desk, room_id, t(tenant.language, f"client.welcome.{tenant.preset}"))
     await ctx.accounts.join(client.user_id, room_id)
 
@@ -153,6 +155,7 @@ async def create_group(ctx: Context, tenant: Tenant, name: object) -> Group:
         log.warning("Could not create a group room: %s", e)
         raise Refusal("group.room_failed", status=502, errcode="SOUDAN_HOMESERVER_ERROR") from e
     await group.save()
+    await Room.add(group.room_id, room_kinds.GROUP, tenant.id, group_id=group.id)
     return group
 
 

@@ -9,7 +9,8 @@ from mautrix.types import RoomID, UserID
 
 from ..bot import txn_for
 from ..context import Context
-from ..db import Case, Client, NoticeSent, OperatorSettings, Tenant
+from ..db import Case, Client, NoticeSent, OperatorSettings, Room, Tenant
+from ..db import room as room_kinds
 from ..i18n import t
 from ..rooms import create_room
 from . import permissions
@@ -32,6 +33,7 @@ async def private_room(ctx: Context, tenant: Tenant, settings: OperatorSettings)
     )
     settings.private_room = room_id
     await settings.save()
+    await Room.add(room_id, room_kinds.PRIVATE, tenant.id, user_id=settings.user_id)
     await ctx.bot.notice(room_id, t(lang, "private.welcome"))
     return room_id
 

@@ -16,7 +16,8 @@ from mautrix.types import RoomID, UserID
 from .. import hooks
 from ..bot import send_notice
 from ..context import Context
-from ..db import ADMIN, OPERATOR, ApiToken, Client, Tenant, Timer
+from ..db import ADMIN, OPERATOR, ApiToken, Client, Room, Tenant, Timer
+from ..db import room as room_kinds
 from ..i18n import Lang, t
 from ..rooms import create_room, link_to_space
 from . import board, history, permissions, statements, validate
@@ -55,6 +56,9 @@ async def _make_tenant_rooms(ctx: Context, tenant: Tenant) -> None:
         invitees=[],
     )
     await tenant.save()
+    await Room.add(tenant.space_room, room_kinds.SPACE, tenant.id)
+    await Room.add(tenant.admin_room, room_kinds.ADMIN_ROOM, tenant.id)
+    await Room.add(tenant.staff_room, room_kinds.STAFF_ROOM, tenant.id)
     for room in (tenant.admin_room, tenant.staff_room):
         await link_to_space(intent, ctx.config["homeserver.domain"], tenant.space_room, room)
     desk = ctx.desk(tenant.slug)

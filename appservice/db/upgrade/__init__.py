@@ -13,5 +13,6 @@ from . import (  # noqa: E402,F401
     v07_board,
     v08_sessions,
     v09_letters,
+    v10_rooms,
     v11_case_sequence,
 )

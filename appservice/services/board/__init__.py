@@ -12,13 +12,23 @@ Every event that shows a topic or a post, on any side, is recorded (``Shown``), 
 one redacts it everywhere while the database keeps it for the audit.
 
 The modules, each importing only those before it: ``rooms`` (the rooms and settings),
-``messages`` (how the board writes), ``lists``, ``moderation``, ``client_room`` (a client's
-board room), ``operator_room`` (the operators' board room).
+``messages`` (how the board writes), ``lists``, ``browsing`` (what a browsing client is
+shown), ``moderation``, ``client_room`` (a client's board room), ``operator_room`` (the
+operators' board room).
 """
 
 from __future__ import annotations
 
-from .client_room import NEW_TOPIC, ClientCommand, nominate, on_client_event
+from .browsing import (
+    TopicsPage,
+    TopicView,
+    answer_named,
+    member_profile,
+    shown,
+    topic_view,
+    topics_page,
+)
+from .client_room import NEW_TOPIC, nominate, on_client_event
 from .lists import MAX_PAGE, PAGE, age, all_topics, find_answer, find_topic, first_line, unanswered
 from .messages import BOARD_KEY, TEXT_TYPES, answer_content, member_ghost
 from .moderation import hide_answer, hide_topic, may_moderate, set_closed
@@ -44,10 +54,12 @@ __all__ = [
     "ON_BY_DEFAULT",
     "PAGE",
     "TEXT_TYPES",
-    "ClientCommand",
+    "TopicView",
+    "TopicsPage",
     "age",
     "all_topics",
     "answer_content",
+    "answer_named",
     "board_ghost",
     "change_settings",
     "ensure_board_room",
@@ -59,6 +71,7 @@ __all__ = [
     "label",
     "may_moderate",
     "member_ghost",
+    "member_profile",
     "nominate",
     "on_client_event",
     "on_operator_event",
@@ -66,5 +79,8 @@ __all__ = [
     "rename_member",
     "set_closed",
     "settings_of",
+    "shown",
+    "topic_view",
+    "topics_page",
     "unanswered",
 ]

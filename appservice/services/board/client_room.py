@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from mautrix.types import EventID, RoomID, UserID
@@ -33,14 +32,13 @@ from .rooms import board_ghost, label
 log = logging.getLogger("soudan.board")
 
 NEW_TOPIC = "new_topic"
-ClientCommand = Callable[[Context, Tenant, Client, dict[str, Any]], Awaitable[None]]
 
 
 async def on_client_event(
-    ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any], command: ClientCommand
+    ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]
 ) -> None:
-    """A client's event in their board room: a topic, a follow-up, an edit or deletion of one,
-    or a command (``command`` answers it; a refusal it raises is told like any other)."""
+    """A client's event in their board room: a topic, a follow-up, or an edit or deletion of
+    one. Their commands there go through the command registry before this."""
     room_id = RoomID(raw["room_id"])
     event_id = EventID(raw["event_id"])
     ghost = board_ghost(ctx, tenant)
@@ -67,8 +65,6 @@ async def on_client_event(
     try:
         if relates.get("rel_type") == "m.replace":
             await _client_edit(ctx, tenant, client, raw)
-        elif str(content.get("body", "")).startswith("!"):
-            await command(ctx, tenant, client, raw)
         elif not tenant.board:
             raise forbidden("board.off")
         else:

@@ -12,7 +12,8 @@ from mautrix.types import RoomID, UserID
 
 from ...bot import send_notice
 from ...context import Context
-from ...db import ADMIN, OPERATOR, Client, Tenant
+from ...db import ADMIN, OPERATOR, Client, Room, Tenant
+from ...db import room as room_kinds
 from ...i18n import t
 from ...rooms import create_room, link_to_space
 from .. import permissions, validate
@@ -83,6 +84,7 @@ async def ensure_board_room(ctx: Context, tenant: Tenant) -> RoomID:
         )
         tenant.board_room = room_id
         await tenant.save()
+        await Room.add(room_id, room_kinds.BOARD, tenant.id)
         if tenant.space_room:
             await link_to_space(
                 ctx.az.intent, ctx.config["homeserver.domain"], tenant.space_room, room_id
@@ -109,6 +111,7 @@ async def open_for_client(ctx: Context, tenant: Tenant, client: Client) -> RoomI
         federate=False,
     )
     await client.set_board_room(room_id)
+    await Room.add(room_id, room_kinds.CLIENT_BOARD, tenant.id, client_id=client.id)
     await send_notice(
         ghost, room_id, t(lang, "board.client_welcome", length=tenant.board_max_chars)
     )

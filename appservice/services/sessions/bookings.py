@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from mautrix.types import EventID, UserID
@@ -14,13 +15,12 @@ from ...context import Context
 from ...db import OPERATOR, Booking, Case, Client, Slot
 from ...db.sessions import BOOKED, CANCELLED, DONE, NO_SHOW
 from ...db.tenant import Tenant
-from ...i18n import t
 from .. import routing, validate
 from ..errors import Refusal, conflict, forbidden, not_found
 from .notices import cancel, operator_name, tell_both
 from .reminders import schedule
 from .slots import find_slot
-from .times import MINUTE, booking_label, day_start, tz, when
+from .times import MINUTE, booking_label, day_start, tz
 
 log = logging.getLogger("soudan.sessions")
 
@@ -29,10 +29,19 @@ CLIENT_MAX = 60
 CLIENT_WEEKS = 8
 
 
-async def client_slots(ctx: Context, tenant: Tenant, client: Client, args: list[str]) -> str:
+@dataclass(frozen=True)
+class FreeSlots:
+    """The free slots a client is shown, with their operators' names, and the day the list
+    goes on from when there are more."""
+
+    slots: list[Slot]
+    names: dict[UserID, str]
+    more_from: date | None
+
+
+async def client_slots(ctx: Context, tenant: Tenant, client: Client, args: list[str]) -> FreeSlots:
     """The free slots a client may book: everyone's, the nominated operator's (a number from
     !operators) or their last counselor's (``last``); from now, or from a date they give."""
-    lang = tenant.language
     operator: UserID | None = None
     now = ctx.clock.now_ms()
     start = now
@@ -56,8 +65,6 @@ async def client_slots(ctx: Context, tenant: Tenant, client: Client, args: list[
             shown.append(slot)
             if len(shown) > CLIENT_MAX:
                 break
-    if not shown:
-        return t(lang, "sessions.no_free_slots")
 
     def day_of(slot: Slot) -> date:
         return datetime.fromtimestamp(slot.starts_at / 1000, tz=tz(tenant)).date()
@@ -66,21 +73,8 @@ async def client_slots(ctx: Context, tenant: Tenant, client: Client, args: list[
     cut = min(CLIENT_LIST, len(shown))
     while cut < min(len(shown), CLIENT_MAX) and day_of(shown[cut]) == day_of(shown[cut - 1]):
         cut += 1
-    lines = [t(lang, "sessions.client_slots_header")]
-    for slot in shown[:cut]:
-        lines.append(
-            t(
-                lang,
-                "sessions.client_slot_line",
-                slot=slot.number,
-                when=when(tenant, slot.starts_at, slot.ends_at),
-                name=names[slot.operator_id],
-            )
-        )
-    if cut < len(shown):
-        lines.append(t(lang, "sessions.client_slots_more", day=day_of(shown[cut]).isoformat()))
-    lines.append(t(lang, "sessions.book_hint"))
-    return "\n".join(lines)
+    more_from = day_of(shown[cut]) if cut < len(shown) else None
+    return FreeSlots(shown[:cut], names, more_from)
 
 
 async def book(
@@ -185,24 +179,14 @@ async def mark(
         raise conflict("sessions.was_cancelled", booking=booking_label(booking.number))
 
 
-async def client_bookings(ctx: Context, tenant: Tenant, client: Client) -> str:
-    lang = tenant.language
-    bookings = await Booking.of_client(client.id, ctx.clock.now_ms())
-    if not bookings:
-        return t(lang, "sessions.no_bookings")
-    lines = [t(lang, "sessions.client_bookings_header")]
-    for booking in bookings:
-        lines.append(
-            t(
-                lang,
-                "sessions.client_booking_line",
-                booking=booking_label(booking.number),
-                when=when(tenant, booking.starts_at, booking.ends_at),
-                name=await operator_name(tenant, booking.operator_id),
-            )
-        )
-    lines.append(t(lang, "sessions.cancel_hint", count=tenant.session_cutoff_hours))
-    return "\n".join(lines)
+async def client_bookings(
+    ctx: Context, tenant: Tenant, client: Client
+) -> list[tuple[Booking, str]]:
+    """The client's coming bookings, each with their counselor's name."""
+    return [
+        (booking, await operator_name(tenant, booking.operator_id))
+        for booking in await Booking.of_client(client.id, ctx.clock.now_ms())
+    ]
 
 
 async def client_left(ctx: Context, tenant: Tenant, client: Client) -> int:
