@@ -146,18 +146,27 @@ async def find_slot(tenant: Tenant, number: object) -> Slot:
     return slot
 
 
-async def remove_slot(
-    ctx: Context, tenant: Tenant, number: object, by: UserID, admin: bool, whole_series: bool
-) -> tuple[list[Slot], int]:
-    """Remove one occurrence, or every occurrence of its series still to come; the bookings on
-    them are cancelled and both sides told. Returns the slots removed and the bookings
-    cancelled."""
+async def _changeable(
+    ctx: Context, tenant: Tenant, number: object, by: UserID, admin: bool
+) -> tuple[Slot, int]:
+    """The slot, if ``by`` may change it (an admin, or its own operator) and it has not
+    started; and the time now."""
     slot = await find_slot(tenant, number)
     if not admin and slot.operator_id != by:
         raise forbidden("sessions.not_your_slot", number=slot.number)
     now = ctx.clock.now_ms()
     if slot.starts_at <= now:
         raise conflict("sessions.slot_started", number=slot.number)
+    return slot, now
+
+
+async def remove_slot(
+    ctx: Context, tenant: Tenant, number: object, by: UserID, admin: bool, whole_series: bool
+) -> tuple[list[Slot], int]:
+    """Remove one occurrence, or every occurrence of its series still to come; the bookings on
+    them are cancelled and both sides told. Returns the slots removed and the bookings
+    cancelled."""
+    slot, now = await _changeable(ctx, tenant, number, by, admin)
     if whole_series and slot.series is None:
         raise conflict("sessions.not_a_series", number=slot.number)
     slots = [slot]
@@ -187,12 +196,7 @@ async def move_slot(
 ) -> tuple[Slot, list[Booking]]:
     """Move one occurrence (same length) to another time; its bookings move with it, and both
     sides get the new time with an updated calendar file."""
-    slot = await find_slot(tenant, number)
-    if not admin and slot.operator_id != by:
-        raise forbidden("sessions.not_your_slot", number=slot.number)
-    now = ctx.clock.now_ms()
-    if slot.starts_at <= now:
-        raise conflict("sessions.slot_started", number=slot.number)
+    slot, now = await _changeable(ctx, tenant, number, by, admin)
     minutes = (slot.ends_at - slot.starts_at) // MINUTE
     request = SlotRequest(validate.parse_date(day), parse_time(start), minutes, slot.capacity)
     ((starts_at, ends_at),) = occurrences(request, tz(tenant))
