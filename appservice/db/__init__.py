@@ -2,8 +2,9 @@ from mautrix.util.async_db import Database
 
 from .board import Post, Shown, Topic
 from .bot_room import BotRoom
-from .case import Case, EventMap
+from .case import Case
 from .client import Client, Group
+from .event_map import EventMap
 from .inbox import Inbox
 from .letters import LetterOperator, Package, PackageType
 from .misc import ApiToken, NoticeSent, Timer
