@@ -8,11 +8,14 @@ from .event_map import EventMap
 from .inbox import Inbox
 from .letters import LetterOperator, Package, PackageType
 from .misc import ApiToken, NoticeSent, Timer
+from .operator_state import OperatorState
+from .persona import Persona
 from .records import CaseNote, Category, ClientRecord, OperatorSettings, Template, Ticket
 from .room import Room
 from .sessions import Booking, CalendarToken, Slot
 from .statements import Statement
-from .tenant import ADMIN, OPERATOR, OperatorState, Persona, Tenant
+from .tenant import Tenant
+from .tenant_member import ADMIN, OPERATOR
 from .upgrade import upgrade_table
 
 
