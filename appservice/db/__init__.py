@@ -3,19 +3,23 @@ from mautrix.util.async_db import Database
 from .board import Post, Shown, Topic
 from .bot_room import BotRoom
 from .case import Case
+from .category import Category
 from .client import Client, Group
 from .event_map import EventMap
 from .inbox import Inbox
 from .letters import LetterOperator, Package, PackageType
 from .misc import ApiToken, NoticeSent, Timer
+from .operator_settings import OperatorSettings
 from .operator_state import OperatorState
 from .persona import Persona
-from .records import CaseNote, Category, ClientRecord, OperatorSettings, Template, Ticket
+from .records import CaseNote, ClientRecord
 from .room import Room
 from .sessions import Booking, CalendarToken, Slot
 from .statements import Statement
+from .template import Template
 from .tenant import Tenant
 from .tenant_member import ADMIN, OPERATOR
+from .ticket import Ticket
 from .upgrade import upgrade_table
 
 
