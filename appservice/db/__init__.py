@@ -1,7 +1,9 @@
 from mautrix.util.async_db import Database
 
 from .board import Post, Shown, Topic
+from .booking import Booking
 from .bot_room import BotRoom
+from .calendar_token import CalendarToken
 from .case import Case
 from .category import Category
 from .client import Client, Group
@@ -14,7 +16,7 @@ from .operator_state import OperatorState
 from .persona import Persona
 from .records import CaseNote, ClientRecord
 from .room import Room
-from .sessions import Booking, CalendarToken, Slot
+from .slot import Slot
 from .statements import Statement
 from .template import Template
 from .tenant import Tenant
