@@ -9,10 +9,12 @@ from .category import Category
 from .client import Client, Group
 from .event_map import EventMap
 from .inbox import Inbox
-from .letters import LetterOperator, Package, PackageType
+from .letter_operator import LetterOperator
 from .misc import ApiToken, NoticeSent, Timer
 from .operator_settings import OperatorSettings
 from .operator_state import OperatorState
+from .package import Package
+from .package_type import PackageType
 from .persona import Persona
 from .records import CaseNote, ClientRecord
 from .room import Room
