@@ -1,6 +1,5 @@
 from mautrix.util.async_db import Database
 
-from .board import Post, Shown, Topic
 from .booking import Booking
 from .bot_room import BotRoom
 from .calendar_token import CalendarToken
@@ -16,14 +15,17 @@ from .operator_state import OperatorState
 from .package import Package
 from .package_type import PackageType
 from .persona import Persona
+from .post import Post
 from .records import CaseNote, ClientRecord
 from .room import Room
+from .shown import Shown
 from .slot import Slot
 from .statements import Statement
 from .template import Template
 from .tenant import Tenant
 from .tenant_member import ADMIN, OPERATOR
 from .ticket import Ticket
+from .topic import Topic
 from .upgrade import upgrade_table
 
 
