@@ -14,7 +14,8 @@ from typing import Any
 from aiohttp import web
 
 from appservice.db import Tenant
-from appservice.db.board import Post, Topic
+from appservice.db.post import Post
+from appservice.db.topic import Topic
 from appservice.i18n import Lang, t
 from appservice.services import board, validate
 

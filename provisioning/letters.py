@@ -13,7 +13,7 @@ from aiohttp import web
 
 from appservice import hours
 from appservice.db import LetterOperator, Package, PackageType
-from appservice.db.letters import PACKAGE_STATUSES
+from appservice.db.package import PACKAGE_STATUSES
 from appservice.services import letters, validate
 from appservice.services.errors import Refusal
 

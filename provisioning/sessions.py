@@ -18,7 +18,7 @@ from mautrix.types import UserID
 
 from appservice.calendar_file import MIME
 from appservice.db import Booking, Slot, Tenant
-from appservice.db.sessions import CANCELLED, DONE, NO_SHOW
+from appservice.db.booking import CANCELLED, DONE, NO_SHOW
 from appservice.services import sessions, validate
 from appservice.services.errors import Refusal
 

@@ -14,7 +14,7 @@ from mautrix.util.async_db import Database
 
 from appservice import db
 from appservice.db import Package, PackageType, Tenant
-from appservice.db.letters import ACTIVE, DONE, ENDED, PENDING
+from appservice.db.package import ACTIVE, DONE, ENDED, PENDING
 from appservice.services import letters
 from appservice.services.errors import Refusal
 

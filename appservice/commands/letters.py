@@ -6,7 +6,7 @@ from __future__ import annotations
 from mautrix.types import UserID
 
 from ..db import Case, Client, Package, PackageType
-from ..db.letters import PACKAGE_STATUSES
+from ..db.package import PACKAGE_STATUSES
 from ..services import letters, validate
 from .handler import CommandEvent, Place, UsageError, command
 

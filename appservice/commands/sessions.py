@@ -10,7 +10,7 @@ from mautrix.types import UserID
 
 from ..calendar_file import MIME
 from ..db import Booking, Slot
-from ..db.sessions import BOOKED, DONE, NO_SHOW
+from ..db.booking import BOOKED, DONE, NO_SHOW
 from ..services import sessions, validate
 from ..services.errors import Refusal
 from .handler import CommandEvent, Place, UsageError, command

@@ -1,17 +1,31 @@
 from mautrix.util.async_db import Database
 
-from .board import Post, Shown, Topic
+from .booking import Booking
 from .bot_room import BotRoom
-from .case import Case, EventMap
+from .calendar_token import CalendarToken
+from .case import Case
+from .category import Category
 from .client import Client, Group
+from .event_map import EventMap
 from .inbox import Inbox
-from .letters import LetterOperator, Package, PackageType
+from .letter_operator import LetterOperator
 from .misc import ApiToken, NoticeSent, Timer
-from .records import CaseNote, Category, ClientRecord, OperatorSettings, Template, Ticket
+from .operator_settings import OperatorSettings
+from .operator_state import OperatorState
+from .package import Package
+from .package_type import PackageType
+from .persona import Persona
+from .post import Post
+from .records import CaseNote, ClientRecord
 from .room import Room
-from .sessions import Booking, CalendarToken, Slot
+from .shown import Shown
+from .slot import Slot
 from .statements import Statement
-from .tenant import ADMIN, OPERATOR, OperatorState, Persona, Tenant
+from .template import Template
+from .tenant import Tenant
+from .tenant_member import ADMIN, OPERATOR
+from .ticket import Ticket
+from .topic import Topic
 from .upgrade import upgrade_table
 
 

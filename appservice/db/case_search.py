@@ -10,7 +10,7 @@ from mautrix.types import UserID
 
 from .case import COLUMNS as CASE_COLUMNS
 from .case import Case
-from .records import ALL, TAGGED, OperatorSettings
+from .operator_settings import ALL, TAGGED, OperatorSettings
 
 
 @dataclass

@@ -4,13 +4,12 @@ import json
 from typing import Any, ClassVar
 
 from attr import Factory, dataclass
-from mautrix.types import RoomID, UserID
+from mautrix.types import RoomID
 from mautrix.util.async_db import Database
 
 from ..i18n import Lang
+from .tenant_member import TenantMembers
 
-ADMIN = "admin"
-OPERATOR = "operator"
 _COLUMNS = (
     "id, slug, name, preset, language, suspended_at, trial_ends_at, seat_limit, space_room, "
     "admin_room, staff_room, created_at, greeting, queue_preview, personal_personas, "
@@ -22,7 +21,7 @@ _COLUMNS = (
 
 
 @dataclass
-class Tenant:
+class Tenant(TenantMembers):
     db: ClassVar[Database]
 
     id: int
@@ -162,171 +161,3 @@ class Tenant:
 
     async def delete(self) -> None:
         await self.db.execute("DELETE FROM tenant WHERE id=$1", self.id)
-
-    async def members(self, role: str) -> list[UserID]:
-        rows = await self.db.fetch(
-            "SELECT user_id FROM tenant_member WHERE tenant_id=$1 AND role=$2 ORDER BY added_at",
-            self.id,
-            role,
-        )
-        return [UserID(row["user_id"]) for row in rows]
-
-    async def has_member(self, user_id: UserID, role: str) -> bool:
-        row = await self.db.fetchval(
-            "SELECT 1 FROM tenant_member WHERE tenant_id=$1 AND user_id=$2 AND role=$3",
-            self.id,
-            user_id,
-            role,
-        )
-        return bool(row)
-
-    async def add_member(self, user_id: UserID, role: str, now: int) -> bool:
-        """False when the user already had that role."""
-        if await self.has_member(user_id, role):
-            return False
-        await self.db.execute(
-            "INSERT INTO tenant_member (tenant_id, user_id, role, added_at) "
-            "VALUES ($1, $2, $3, $4)",
-            self.id,
-            user_id,
-            role,
-            now,
-        )
-        return True
-
-    async def remove_member(self, user_id: UserID, role: str) -> bool:
-        if not await self.has_member(user_id, role):
-            return False
-        await self.db.execute(
-            "DELETE FROM tenant_member WHERE tenant_id=$1 AND user_id=$2 AND role=$3",
-            self.id,
-            user_id,
-            role,
-        )
-        return True
-
-    @classmethod
-    async def roles_of(cls, user_id: UserID) -> list[tuple[int, str]]:
-        rows = await cls.db.fetch(
-            "SELECT tenant_id, role FROM tenant_member WHERE user_id=$1", user_id
-        )
-        return [(row["tenant_id"], row["role"]) for row in rows]
-
-
-@dataclass
-class Persona:
-    """An operator's personal persona: a ghost with a name of their choosing."""
-
-    db: ClassVar[Database]
-
-    tenant_id: int
-    user_id: UserID
-    ghost: str
-    name: str
-    active: bool
-
-    @classmethod
-    async def get(cls, tenant_id: int, user_id: UserID) -> Persona | None:
-        row = await cls.db.fetchrow(
-            "SELECT tenant_id, user_id, ghost, name, active FROM operator_persona "
-            "WHERE tenant_id=$1 AND user_id=$2",
-            tenant_id,
-            user_id,
-        )
-        if row is None:
-            return None
-        values = dict(row)
-        values["active"] = bool(values["active"])
-        return cls(**values)
-
-    async def save(self) -> None:
-        await self.db.execute(
-            "INSERT INTO operator_persona (tenant_id, user_id, ghost, name, active) "
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, user_id) "
-            "DO UPDATE SET name=$4, active=$5",
-            self.tenant_id,
-            self.user_id,
-            self.ghost,
-            self.name,
-            self.active,
-        )
-
-
-@dataclass
-class OperatorState:
-    """Where an operator stands for routing: status, nominations, team, public profile."""
-
-    db: ClassVar[Database]
-
-    tenant_id: int
-    user_id: UserID
-    status: str = "offline"
-    nominations: bool = False
-    last_active: int = 0
-    team: str | None = None
-    profile_name: str | None = None
-    profile_text: str | None = None
-    board_ghost: str | None = None
-
-    _COLUMNS: ClassVar[str] = (
-        "tenant_id, user_id, status, nominations, last_active, team, profile_name, profile_text, "
-        "board_ghost"
-    )
-
-    @classmethod
-    def _from_row(cls, row: Any) -> OperatorState:
-        values = dict(row)
-        values["nominations"] = bool(values["nominations"])
-        return cls(**values)
-
-    @classmethod
-    async def get(cls, tenant_id: int, user_id: UserID) -> OperatorState:
-        row = await cls.db.fetchrow(
-            f"SELECT {cls._COLUMNS} FROM operator_state WHERE tenant_id=$1 AND user_id=$2",
-            tenant_id,
-            user_id,
-        )
-        return cls._from_row(row) if row else cls(tenant_id, user_id)
-
-    @classmethod
-    async def all(cls, tenant_id: int) -> list[OperatorState]:
-        """The state of every current operator of the tenant (defaults where none is stored)."""
-        rows = await cls.db.fetch(
-            "SELECT m.user_id, s.status, s.nominations, s.last_active, s.team, s.profile_name, "
-            "s.profile_text, s.board_ghost FROM tenant_member m LEFT JOIN operator_state s "
-            "ON s.tenant_id=m.tenant_id AND s.user_id=m.user_id "
-            "WHERE m.tenant_id=$1 AND m.role='operator' ORDER BY m.added_at",
-            tenant_id,
-        )
-        return [
-            cls(
-                tenant_id=tenant_id,
-                user_id=UserID(row["user_id"]),
-                status=row["status"] or "offline",
-                nominations=bool(row["nominations"]),
-                last_active=row["last_active"] or 0,
-                team=row["team"],
-                profile_name=row["profile_name"],
-                profile_text=row["profile_text"],
-                board_ghost=row["board_ghost"],
-            )
-            for row in rows
-        ]
-
-    async def save(self) -> None:
-        await self.db.execute(
-            "INSERT INTO operator_state (tenant_id, user_id, status, nominations, last_active, "
-            "team, profile_name, profile_text, board_ghost) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-            "ON CONFLICT (tenant_id, user_id) DO UPDATE SET status=$3, nominations=$4, "
-            "last_active=$5, team=$6, profile_name=$7, profile_text=$8, board_ghost=$9",
-            self.tenant_id,
-            self.user_id,
-            self.status,
-            self.nominations,
-            self.last_active,
-            self.team,
-            self.profile_name,
-            self.profile_text,
-            self.board_ghost,
-        )

@@ -12,7 +12,8 @@ from .. import caseroom, relay
 from ..bot import send_notice, txn_for
 from ..context import Context
 from ..db import Case, Client, EventMap, NoticeSent, Package
-from ..db.case import PENDING, WAITING
+from ..db.case import WAITING
+from ..db.event_map import PENDING
 from ..db.tenant import Tenant
 from ..i18n import t
 from ..services import letters, notify, polls, routing

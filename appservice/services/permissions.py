@@ -9,7 +9,7 @@ from typing import Any
 import attr
 
 from ..db import OPERATOR, Case, ClientRecord, OperatorSettings, Tenant
-from ..db.records import ALL, ASSIGNED_ONLY, TAGGED
+from ..db.operator_settings import ALL, ASSIGNED_ONLY, TAGGED
 from . import validate
 from .errors import Refusal, not_found
 

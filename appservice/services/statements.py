@@ -32,7 +32,7 @@ from ..db import (
     Tenant,
     Timer,
 )
-from ..db.sessions import BOOKED, DONE, NO_SHOW
+from ..db.booking import BOOKED, DONE, NO_SHOW
 from ..db.statements import DRAFT, PAID, SENT
 from ..i18n import t
 from ..scheduler import Scheduler

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from mautrix.types import EventID, RoomID, UserID
 
 from ...db import OPERATOR, OperatorState, Tenant
-from ...db.board import Post, Shown, Topic
+from ...db.post import Post
+from ...db.shown import Shown
+from ...db.topic import Topic
 from ..errors import Refusal, not_found
 from .lists import PAGE, find_answer, find_topic
 from .rooms import label

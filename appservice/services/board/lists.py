@@ -7,7 +7,8 @@ import re
 from mautrix.types import UserID
 
 from ...db import Tenant
-from ...db.board import Post, Topic
+from ...db.post import Post
+from ...db.topic import Topic
 from ...i18n import Lang, t
 from ..errors import Refusal, not_found
 from .rooms import label

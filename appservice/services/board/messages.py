@@ -14,7 +14,9 @@ from mautrix.types import EventID, EventType, RoomID, UserID
 from ... import caseroom, hours, relay
 from ...context import Context
 from ...db import OperatorState, Tenant
-from ...db.board import Post, Shown, Topic
+from ...db.post import Post
+from ...db.shown import Shown
+from ...db.topic import Topic
 from ...i18n import Lang, t
 from ..errors import Refusal, conflict
 from .rooms import ensure_board_room, label

@@ -11,7 +11,9 @@ from mautrix.types import UserID
 from ...bot import send_notice, txn_for
 from ...context import Context
 from ...db import ADMIN, OPERATOR, Client, OperatorSettings, Tenant
-from ...db.board import Post, Shown, Topic
+from ...db.post import Post
+from ...db.shown import Shown
+from ...db.topic import Topic
 from ...i18n import t
 from ..errors import conflict, forbidden
 from .lists import find_answer, find_topic

@@ -11,7 +11,9 @@ from ... import relay
 from ...bot import send_notice, txn_for
 from ...context import Context
 from ...db import OPERATOR, Client, NoticeSent, OperatorSettings, OperatorState, Tenant
-from ...db.board import Post, Shown, Topic
+from ...db.post import Post
+from ...db.shown import Shown
+from ...db.topic import Topic
 from ...i18n import t
 from .. import routing
 from ..errors import Refusal, conflict, forbidden

@@ -11,7 +11,7 @@ from mautrix.types import EventID, RoomID
 from ...bot import send_notice, txn_for
 from ...context import Context
 from ...db import Client, Package, Tenant
-from ...db.letters import DONE
+from ...db.package import DONE
 from ...i18n import t
 from .. import polls
 from .showing import label, type_line

@@ -12,7 +12,7 @@ from mautrix.types import UserID
 from ... import caseroom
 from ...context import Context
 from ...db import Client, LetterOperator, Package, Tenant
-from ...db.letters import ACTIVE, CANCELLED, LETTER_MODE, PENDING
+from ...db.package import ACTIVE, CANCELLED, LETTER_MODE, PENDING
 from ...i18n import t
 from .. import clients, routing, validate
 from ..errors import conflict, forbidden, not_found

@@ -15,7 +15,7 @@ from ...bot import send_notice, txn_for
 from ...context import Context
 from ...db import Case, Client, Package, Tenant
 from ...db.case import ASSIGNED, WAITING
-from ...db.letters import ACTIVE, DONE, PENDING
+from ...db.package import ACTIVE, DONE, PENDING
 from ...i18n import Lang, t
 from ..errors import Refusal
 from .continuing import ask_to_continue

@@ -6,7 +6,7 @@ from typing import Any
 
 from ...context import Context
 from ...db import Package, Tenant, Timer
-from ...db.letters import ACTIVE
+from ...db.package import ACTIVE
 from ...i18n import t
 from .due import OVERDUE, REMINDER
 from .showing import due_day_text, label, numbering

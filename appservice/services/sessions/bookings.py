@@ -13,7 +13,7 @@ from mautrix.types import EventID, UserID
 from ... import calendar_file, caseroom
 from ...context import Context
 from ...db import OPERATOR, Booking, Case, Client, Slot
-from ...db.sessions import BOOKED, CANCELLED, DONE, NO_SHOW
+from ...db.booking import BOOKED, CANCELLED, DONE, NO_SHOW
 from ...db.tenant import Tenant
 from .. import routing, validate
 from ..errors import Refusal, conflict, forbidden, not_found

@@ -14,7 +14,8 @@ from ...bot import send_file, txn_for
 from ...context import Context
 from ...csv_file import spreadsheet_csv
 from ...db import OPERATOR, Booking
-from ...db.sessions import BOOKED, CANCELLED, DONE, NO_SHOW, CalendarToken
+from ...db.booking import BOOKED, CANCELLED, DONE, NO_SHOW
+from ...db.calendar_token import CalendarToken
 from ...db.tenant import Tenant
 from ...i18n import t
 from ..errors import not_found

@@ -9,8 +9,8 @@ from mautrix.types import RoomID
 from ... import caseroom
 from ...context import Context
 from ...db import Booking, Case, Client, Timer
+from ...db.booking import BOOKED
 from ...db.case import ASSIGNED, WAITING
-from ...db.sessions import BOOKED
 from ...db.tenant import Tenant
 from ...i18n import Lang, t
 from .notices import operator_room, tell_both

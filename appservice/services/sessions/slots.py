@@ -18,7 +18,7 @@ from mautrix.types import UserID
 from ... import calendar_file
 from ...context import Context
 from ...db import OPERATOR, Booking, Slot
-from ...db.sessions import CalendarToken
+from ...db.calendar_token import CalendarToken
 from ...db.tenant import Tenant
 from .. import validate
 from ..errors import Refusal, conflict, forbidden, not_found

@@ -1,14 +1,14 @@
-"""Letter counseling: package types, the packages granted to clients, their numbered replies,
-and counselors' days off."""
+"""Letter counseling packages granted to clients, and their numbered replies."""
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar
 
-from attr import Factory, dataclass
+from attr import dataclass
 from mautrix.types import EventID, UserID
 from mautrix.util.async_db import Connection, Database
+
+from .package_type import PackageType
 
 # A package waits for payment (pending), runs (active), has had its last reply (done: the
 # client is asked whether to continue), or is over (ended) or was called off (cancelled).
@@ -17,74 +17,11 @@ PACKAGE_STATUSES = (PENDING, ACTIVE, DONE, ENDED, CANCELLED)
 # The packages that put a client's case in letter mode.
 LETTER_MODE = (PENDING, ACTIVE, DONE)
 
-TYPE_COLUMNS = "id, tenant_id, name, replies, deadline_days, char_limit, price, created_at"
 PACKAGE_COLUMNS = (
     "id, tenant_id, number, client_id, client_alias, operator_id, type_name, replies, "
     "deadline_days, char_limit, price, status, sent, granted_at, started_at, completed_at, "
     "letter_at, due_at, continue_poll, previous_id"
 )
-
-
-@dataclass
-class PackageType:
-    db: ClassVar[Database]
-
-    id: int
-    tenant_id: int
-    name: str
-    replies: int
-    deadline_days: int
-    char_limit: int
-    price: int
-    created_at: int
-
-    @classmethod
-    async def all(cls, tenant_id: int) -> list[PackageType]:
-        rows = await cls.db.fetch(
-            f"SELECT {TYPE_COLUMNS} FROM package_type WHERE tenant_id=$1 ORDER BY name", tenant_id
-        )
-        return [cls(**dict(row)) for row in rows]
-
-    @classmethod
-    async def by_name(cls, tenant_id: int, name: str) -> PackageType | None:
-        row = await cls.db.fetchrow(
-            f"SELECT {TYPE_COLUMNS} FROM package_type WHERE tenant_id=$1 AND name=$2",
-            tenant_id,
-            name,
-        )
-        return cls(**dict(row)) if row else None
-
-    @classmethod
-    async def put(
-        cls,
-        tenant_id: int,
-        name: str,
-        replies: int,
-        deadline_days: int,
-        char_limit: int,
-        price: int,
-        now: int,
-    ) -> PackageType:
-        """Add the type, or change the one of that name."""
-        await cls.db.execute(
-            "INSERT INTO package_type (tenant_id, name, replies, deadline_days, char_limit, "
-            "price, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-            "ON CONFLICT (tenant_id, name) DO UPDATE SET replies=$3, deadline_days=$4, "
-            "char_limit=$5, price=$6",
-            tenant_id,
-            name,
-            replies,
-            deadline_days,
-            char_limit,
-            price,
-            now,
-        )
-        found = await cls.by_name(tenant_id, name)
-        assert found is not None
-        return found
-
-    async def delete(self) -> None:
-        await self.db.execute("DELETE FROM package_type WHERE id=$1", self.id)
 
 
 @dataclass
@@ -342,46 +279,3 @@ class Package:
             source_event,
         )
         return (int(row["n"]), int(row["replies"])) if row else None
-
-
-@dataclass
-class LetterOperator:
-    """Whether an operator takes letter packages, and the days they do not work."""
-
-    db: ClassVar[Database]
-
-    tenant_id: int
-    user_id: UserID
-    accepts: bool = False
-    weekly_off: list[int] = Factory(lambda: [5, 6])  # Monday is 0
-    days_off: list[str] = Factory(list)  # ISO dates
-
-    @classmethod
-    async def get(cls, tenant_id: int, user_id: UserID) -> LetterOperator:
-        row = await cls.db.fetchrow(
-            "SELECT accepts, weekly_off, days_off FROM letter_operator "
-            "WHERE tenant_id=$1 AND user_id=$2",
-            tenant_id,
-            user_id,
-        )
-        if row is None:
-            return cls(tenant_id, user_id)
-        return cls(
-            tenant_id,
-            user_id,
-            bool(row["accepts"]),
-            json.loads(row["weekly_off"]),
-            json.loads(row["days_off"]),
-        )
-
-    async def save(self) -> None:
-        await self.db.execute(
-            "INSERT INTO letter_operator (tenant_id, user_id, accepts, weekly_off, days_off) "
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, user_id) DO UPDATE "
-            "SET accepts=$3, weekly_off=$4, days_off=$5",
-            self.tenant_id,
-            self.user_id,
-            self.accepts,
-            json.dumps(sorted(self.weekly_off)),
-            json.dumps(sorted(self.days_off)),
-        )
