@@ -377,13 +377,14 @@ async def change_hours(
         table[name] = hours.parse_ranges(str(ranges))
     if closed_dates is not None and not isinstance(closed_dates, list):
         raise Refusal("bad.field", errcode="M_BAD_JSON", field="closed_dates")
-    closed = set(tenant.closed_dates) if closed_dates is None else set()
-    for value in closed_dates or []:
-        closed |= set(validate.date_span(str(value), MAX_CLOSED_RANGE))
-    for value in close:
-        closed |= set(validate.date_span(str(value), MAX_CLOSED_RANGE))
-    for value in reopen:
-        closed -= set(validate.date_span(str(value), MAX_CLOSED_RANGE))
+
+    def dates(values: Iterable[object]) -> set[str]:
+        return {
+            day for value in values for day in validate.date_span(str(value), MAX_CLOSED_RANGE)
+        }
+
+    closed = set(tenant.closed_dates) if closed_dates is None else dates(closed_dates)
+    closed = (closed | dates(close)) - dates(reopen)
     if zone_name is not None:
         tenant.timezone = zone_name
     if days is not None:
