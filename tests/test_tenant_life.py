@@ -69,6 +69,8 @@ async def test_twenty_vouchers(stack: Stack, api: Api, users: OpenUser) -> None:
     vouchers = [c for c in listing["clients"] if c["user_id"] in {r["user_id"] for r in rows}]
     assert len(vouchers) == 20 and all(c["nickname"] is None for c in vouchers)
     await _assert_voucher_rows_hold_nothing_personal(stack, {r["user_id"] for r in rows})
+    # One is one voucher, not "1 vouchers".
+    assert (await tenant.command("!vouchers 1")).startswith("Issued 1 voucher. ")
 
 
 async def _assert_voucher_rows_hold_nothing_personal(stack: Stack, user_ids: set[str]) -> None:
