@@ -11,18 +11,21 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+from ruamel.yaml import YAML
 
-from appservice.dev.testbed import http_json
+from appservice.dev.testbed import Homeserver, free_port, http_json
 from appservice.i18n import t
 
 from .conftest import OpenUser, Stack
 from .matrix import User, history, reply_to
 from .tenants import PREFIX, Api, bare_tenant, refused
 
+ROOT = Path(__file__).resolve().parents[1]
 TEN_MINUTES_S = 10 * 60
 A_DAY_S = 24 * 3600
 
@@ -128,6 +131,20 @@ async def _assert_gone(
     events = await _fetchable(stack, admin, room_id, event_id)
     assert event_id in {e["event_id"] for e in events}
     assert not [e for e in events if secret in json.dumps(e)]
+
+
+def test_the_homeserver_forgets_redacted_text_within_an_hour(tmp_path: Path) -> None:
+    """Synapse keeps a redacted event's text for ``redaction_retention_period`` (7 days by
+    default): the snippet shortens it, and the local system and the tests run with it."""
+    from synapse.config._base import Config as SynapseConfig
+
+    snippet = YAML(typ="safe").load((ROOT / "config" / "homeserver-snippet.yaml").read_text())
+    period = snippet["redaction_retention_period"]
+    assert SynapseConfig.parse_duration(period) <= 3600 * 1000
+    hs = Homeserver(tmp_path, "example.test", free_port(), tmp_path / "reg.yaml", "c-")
+    hs.write_config()
+    written = YAML(typ="safe").load(hs.config_path.read_text())
+    assert written["redaction_retention_period"] == period
 
 
 async def test_a_password_shown_goes_after_ten_minutes(
