@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import logging
 
+from mautrix.api import Method, SynapseAdminPath
 from mautrix.appservice import IntentAPI
-from mautrix.errors import MatrixError
+from mautrix.errors import MatrixError, MatrixRequestError
 from mautrix.types import (
     ContentURI,
     EventID,
@@ -61,16 +62,30 @@ async def send_file(
     txn_id: str | None = None,
 ) -> ContentURI:
     """Upload a file as ``intent``, and post it in ``room_id`` when given; returns its mxc URI."""
-    uri = await intent.upload_media(data, mime_type=mime, filename=filename)
-    if room_id:
-        content = MediaMessageEventContent(
-            msgtype=MessageType.FILE,
-            body=filename,
-            url=uri,
-            info=FileInfo(mimetype=mime, size=len(data)),
-        )
-        await intent.send_message(room_id, content, txn_id=txn_id)
+    uri, _ = await post_file(intent, room_id, data, filename, mime, txn_id=txn_id)
     return uri
+
+
+async def post_file(
+    intent: IntentAPI,
+    room_id: RoomID | None,
+    data: bytes,
+    filename: str,
+    mime: str,
+    *,
+    txn_id: str | None = None,
+) -> tuple[ContentURI, EventID | None]:
+    """Like ``send_file``; returns the mxc URI and the event that posted it (if any)."""
+    uri = await intent.upload_media(data, mime_type=mime, filename=filename)
+    if not room_id:
+        return uri, None
+    content = MediaMessageEventContent(
+        msgtype=MessageType.FILE,
+        body=filename,
+        url=uri,
+        info=FileInfo(mimetype=mime, size=len(data)),
+    )
+    return uri, await intent.send_message(room_id, content, txn_id=txn_id)
 
 
 class Bot:
@@ -97,6 +112,26 @@ class Bot:
     ) -> ContentURI:
         """Upload a file, and post it in ``room_id`` when given; returns its mxc URI."""
         return await send_file(self.intent, room_id, data, filename, mime, txn_id=txn_id)
+
+    async def post_file(
+        self, room_id: RoomID, data: bytes, filename: str, mime: str
+    ) -> tuple[ContentURI, EventID]:
+        """Upload a file and post it in ``room_id``; returns its mxc URI and the event."""
+        uri, event_id = await post_file(self.intent, room_id, data, filename, mime)
+        assert event_id is not None
+        return uri, event_id
+
+    async def delete_media(self, uri: ContentURI) -> None:
+        """Remove an uploaded file from the homeserver's media store (Synapse admin API):
+        from then on its mxc URI answers 404 to everyone. A file gone already is no error."""
+        server, _, media_id = uri.removeprefix("mxc://").partition("/")
+        try:
+            await self.intent.api.request(
+                Method.DELETE, SynapseAdminPath.v1.media[server][media_id]
+            )
+        except MatrixRequestError as e:
+            if e.http_status != 404:
+                raise
 
     async def ensure_control_room(self) -> RoomID:
         """The platform control room exists and every configured admin is in it or invited."""

@@ -25,7 +25,7 @@ from .db import room as room_kinds
 from .db.case import ASSIGNED
 from .i18n import Lang, t
 from .pipeline import case_room, desk
-from .services import board, routing
+from .services import board, routing, shown_once
 
 log = logging.getLogger("soudan.matrix")
 
@@ -252,6 +252,7 @@ class MatrixHandler:
             if event.get("type") == "m.typing":
                 await self._typing(RoomID(room_id), event.get("content", {}).get("user_ids", []))
             elif event.get("type") == "m.receipt":
+                await shown_once.on_receipt(self.ctx, RoomID(room_id), event.get("content", {}))
                 await self._receipts(RoomID(room_id), event.get("content", {}))
         except MatrixError as e:
             log.debug("Could not mirror %s: %s", event.get("type"), e)

@@ -10,11 +10,11 @@ from mautrix.types import UserID
 
 from appservice.context import Context
 from appservice.db import ADMIN, OPERATOR, ApiToken, Client, Tenant
-from appservice.services import clients, routing, tenants
+from appservice.services import clients, routing, shown_once, tenants
 from appservice.services.errors import Refusal
 
 from . import board, letters, records, sessions, statements
-from .api import body, context, field, ok, require_platform, tenant_of
+from .api import PREFIX, attachment, body, context, field, ok, require_platform, tenant_of
 
 
 async def _tenant_json(tenant: Tenant) -> dict[str, Any]:
@@ -220,14 +220,26 @@ async def issue_vouchers(request: web.Request) -> web.Response:
     ctx = context(request)
     issued = await clients.issue_vouchers(ctx, tenant, field(await body(request), "count"))
     files = await clients.deliver_voucher_files(ctx, tenant, issued)
+    downloads = {
+        kind: f"{PREFIX}/tenants/{tenant.slug}/voucher-files/{shown_once.media_id(uri)}"
+        for kind, uri in files.items()
+    }
     return ok(
         {
             "homeserver": ctx.config["homeserver.address"],
             "vouchers": [{"user_id": a.client.user_id, "password": a.password} for a in issued],
             "files": files,
+            "downloads": downloads,
         },
         status=201,
     )
+
+
+async def take_voucher_file(request: web.Request) -> web.Response:
+    tenant = await tenant_of(request)
+    file_id = request.match_info["file"]
+    found = await shown_once.take_voucher_file(context(request), tenant, file_id)
+    return attachment(found.data, found.name, found.mime)
 
 
 async def list_operators(request: web.Request) -> web.Response:
@@ -389,6 +401,7 @@ def add_routes(app: web.Application) -> None:
     r.add_post(f"{t}/clients/{{client}}/reset-password", reset_password)
     r.add_delete(f"{t}/clients/{{client}}", remove_client)
     r.add_post(f"{t}/vouchers", issue_vouchers)
+    r.add_get(f"{t}/voucher-files/{{file}}", take_voucher_file)
     r.add_get(f"{t}/operators", list_operators)
     r.add_post(f"{t}/operators", add_operator)
     r.add_delete(f"{t}/operators/{{user_id}}", remove_operator)

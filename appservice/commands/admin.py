@@ -5,7 +5,7 @@ from __future__ import annotations
 from mautrix.types import UserID
 
 from ..db import OPERATOR
-from ..services import clients, tenants
+from ..services import clients, shown_once, tenants
 from .handler import CommandEvent, Place, UsageError, command
 
 
@@ -15,15 +15,20 @@ async def add_client(evt: CommandEvent) -> None:
         raise UsageError
     group = evt.args[1] if len(evt.args) == 2 else None
     account = await clients.add_client(evt.ctx, evt.the_tenant, evt.arg(0), group)
-    await evt.reply(
-        evt.t(
-            "client.added",
-            nickname=account.client.nickname,
-            homeserver=evt.ctx.config["homeserver.address"],
-            user_id=account.client.user_id,
-            password=account.password,
-        )
+    details = evt.t(
+        "client.added",
+        nickname=account.client.nickname,
+        homeserver=evt.ctx.config["homeserver.address"],
+        user_id=account.client.user_id,
+        password=account.password,
     )
+    await _show_secret(evt, details)
+
+
+async def _show_secret(evt: CommandEvent, text: str) -> None:
+    """Answer with a password: the answer is redacted once the asker has read it."""
+    event_id = await evt.reply(f"{text}\n{shown_once.vanishing_note(evt.lang)}")
+    await shown_once.redact_when_read(evt.ctx, evt.room_id, event_id, evt.sender, evt.lang)
 
 
 @command("clients", Place.ADMIN, "clients")
@@ -43,7 +48,7 @@ async def reset_password(evt: CommandEvent) -> None:
     if len(evt.args) != 1:
         raise UsageError
     client, password = await clients.reset_password(evt.ctx, evt.the_tenant, evt.arg(0))
-    await evt.reply(evt.t("client.reset", client=client.label, password=password))
+    await _show_secret(evt, evt.t("client.reset", client=client.label, password=password))
 
 
 @command("remove-client", Place.ADMIN, "clients")
@@ -59,7 +64,8 @@ async def vouchers(evt: CommandEvent) -> None:
     if len(evt.args) != 1:
         raise UsageError
     issued = await clients.issue_vouchers(evt.ctx, evt.the_tenant, evt.arg(0))
-    await evt.reply(evt.t("voucher.issued", count=len(issued)))
+    notice = evt.t("voucher.issued", count=len(issued))
+    await evt.reply(f"{notice}\n{shown_once.files_note(evt.lang)}")
     await clients.deliver_voucher_files(evt.ctx, evt.the_tenant, issued)
 
 

@@ -184,6 +184,8 @@ class Homeserver:
             "suppress_key_server_warning": True,
             "federation_domain_whitelist": [],
             "presence": {"enabled": False},
+            # As the homeserver snippet: redacted passwords leave the database after an hour.
+            "redaction_retention_period": "1h",
             "app_service_config_files": [str(self.registration_path)],
             "modules": [
                 {

@@ -18,7 +18,7 @@ from ..db import Client, Group, Room, Tenant
 from ..db import room as room_kinds
 from ..i18n import t
 from ..rooms import create_room
-from . import validate
+from . import shown_once, validate
 from .errors import Refusal, conflict, forbidden, not_found
 
 log = logging.getLogger("soudan.clients")
@@ -251,7 +251,8 @@ async def broadcast(ctx: Context, tenant: Tenant, text: object, group: object = 
 async def deliver_voucher_files(
     ctx: Context, tenant: Tenant, issued: list[NewAccount]
 ) -> dict[str, str]:
-    """Upload the printable sheet and the CSV to the admin room; returns their mxc URIs."""
+    """Upload the printable sheet and the CSV to the admin room; returns their mxc URIs.
+    They leave the media store in a day, or once fetched through the API (``shown_once``)."""
     # The PDF library is loaded on first use, not at every start of soudan.
     from ..voucher_sheet import Voucher, render_csv, render_pdf
 
@@ -271,5 +272,5 @@ async def deliver_voucher_files(
     uris: dict[str, str] = {}
     for kind, (data, mime) in files.items():
         name = f"vouchers-{tenant.slug}-{stamp}.{kind}"
-        uris[kind] = await ctx.bot.send_file(tenant.admin_room, data, name, mime)
+        uris[kind] = await shown_once.post_voucher_file(ctx, tenant, data, name, mime)
     return uris
