@@ -26,7 +26,7 @@ from .db import Tenant
 from .delivery import Dispatcher, SoudanAppService
 from .matrix import MatrixHandler
 from .scheduler import Scheduler
-from .services import history, letters, routing, sessions, statements, tenants
+from .services import history, letters, rejoin, routing, sessions, statements, tenants
 
 log = logging.getLogger("soudan")
 
@@ -162,6 +162,7 @@ class SoudanProgram(Program):
             **sessions.TIMER_HANDLERS,
             **letters.TIMER_HANDLERS,
             **statements.TIMER_HANDLERS,
+            **rejoin.TIMER_HANDLERS,
         }
         for kind, timer_handler in timer_handlers.items():
             self.ctx.scheduler.on(kind, partial(timer_handler, self.ctx))
