@@ -10,8 +10,9 @@ Loaded by Synapse from homeserver.yaml::
           ghost_localpart_prefix: "_soudan_"
 
 Client accounts reach nobody but the desk: they cannot create rooms, invite anyone, join a
-room soudan did not invite them to, knock, create or publish room aliases, and nobody but
-soudan's own users (its bot and ghosts) may invite them. Profile look-ups of strangers are
+room soudan did not invite them to, knock, create room aliases or publish rooms, nobody but
+soudan's own users (its bot and ghosts) may invite them, and the user directory shows them
+nobody and shows them to nobody. Profile look-ups of strangers are
 closed by Synapse's own settings (see config/homeserver-snippet.yaml); to-device messages
 have no module callback in Synapse (see the README).
 
@@ -98,6 +99,7 @@ class SoudanGuard:
             user_may_join_room=self.user_may_join_room,
             user_may_create_room_alias=self.user_may_create_room_alias,
             user_may_publish_room=self.user_may_publish_room,
+            check_username_for_spam=self.check_username_for_spam,
         )
         # A knock is a membership event with no spam-checker callback of its own: only the
         # third-party rules see it before it is made.
@@ -176,6 +178,14 @@ class SoudanGuard:
         if self.is_client(user_id):
             return self._refuse("publish")
         return NOT_SPAM
+
+    async def check_username_for_spam(self, profile: Mapping[str, Any], requester: str) -> bool:
+        """True hides a user from a user directory search: a client finds nobody but soudan's
+        own users, and nobody finds a client."""
+        user_id = str(profile.get("user_id", ""))
+        if self.is_client(requester):
+            return not self.is_soudan(user_id)
+        return self.is_client(user_id) and not self.is_soudan(requester)
 
     async def check_event_allowed(
         self, event: Any, _state: Mapping[tuple[str, str], Any]

@@ -4,6 +4,7 @@ A client who leaves their own rooms is brought back."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +12,7 @@ from urllib.parse import quote
 
 import aiohttp
 import pytest
-from nio import RoomCreateError
+from nio import RoomCreateError, RoomPreset, RoomVisibility
 
 from .conftest import SERVER_NAME, OpenUser, Stack
 from .matrix import User
@@ -165,7 +166,9 @@ async def test_client_reaches_nobody_through_a_side_door(
     assert created.room_id not in (await client.client.joined_rooms()).rooms  # type: ignore[union-attr]
 
 
-async def test_profiles_of_strangers_are_closed(stack: Stack, users: OpenUser, desk: Desk) -> None:
+async def test_profiles_and_directory_of_strangers_are_closed(
+    stack: Stack, users: OpenUser, desk: Desk
+) -> None:
     client, operator = desk.client, desk.operator
     nobody = f"@nobody{secrets.token_hex(4)}:{SERVER_NAME}"
     answers = []
@@ -182,6 +185,24 @@ async def test_profiles_of_strangers_are_closed(stack: Stack, users: OpenUser, d
     status, body = await _call(stack, client, "GET", f"/profile/{quote(desk_ghost)}")
     assert status == 200, body
     assert body["displayname"]
+    # The user directory: an operator in a public room is found by anyone else, not by a client.
+    public = await operator.client.room_create(
+        visibility=RoomVisibility.public, preset=RoomPreset.public_chat, name="open room"
+    )
+    assert not isinstance(public, RoomCreateError), public
+    stranger_id, stranger_password = stack.new_user("someone")
+    stranger = await users(stack.hs.url, stranger_id, stranger_password)
+    term = {"search_term": operator.user_id[1:].split(":")[0]}
+    for _ in range(300):  # the directory is updated in the background
+        status, body = await _call(stack, stranger, "POST", "/user_directory/search", term)
+        assert status == 200, body
+        if body["results"]:
+            break
+        await asyncio.sleep(0.1)
+    assert [r["user_id"] for r in body["results"]] == [operator.user_id]
+    status, body = await _call(stack, client, "POST", "/user_directory/search", term)
+    assert (status, body["results"]) == (200, []), body
+
     # soudan itself still tells an unknown account from a staff account it may appoint.
     api = Api(stack)
     status, body = await api.call(

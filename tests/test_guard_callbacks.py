@@ -70,6 +70,7 @@ def test_registers_its_callbacks(guard: tuple[SoudanGuard, StubModuleApi]) -> No
         "user_may_join_room",
         "user_may_create_room_alias",
         "user_may_publish_room",
+        "check_username_for_spam",
     }
     assert set(api.rules) == {"check_event_allowed"}
 
@@ -196,3 +197,19 @@ def test_imports_only_the_standard_library_and_the_stable_module_api() -> None:
         for name in names:
             top = name.partition(".")[0]
             assert name in allowed or top in sys.stdlib_module_names, name
+
+
+async def test_user_directory(guard: tuple[SoudanGuard, StubModuleApi]) -> None:
+    module, _ = guard
+
+    def profile(user_id: str) -> dict[str, Any]:
+        return {"user_id": user_id, "display_name": "x", "avatar_url": None}
+
+    hidden = module.check_username_for_spam
+    # A client finds nobody but soudan's own users.
+    assert await hidden(profile("@op:example.org"), "@c-abc:example.org")
+    assert await hidden(profile("@c-other:example.org"), "@c-abc:example.org")
+    assert not await hidden(profile("@_soudan_desk_t1:example.org"), "@c-abc:example.org")
+    # Nobody finds a client; staff find each other.
+    assert await hidden(profile("@c-abc:example.org"), "@op:example.org")
+    assert not await hidden(profile("@op2:example.org"), "@op:example.org")
