@@ -69,6 +69,19 @@ class SynapseAccounts:
             return user_id, password
         raise RuntimeError("could not draw a free user ID")
 
+    async def is_active(self, user_id: UserID) -> bool:
+        """Whether an account of this homeserver exists and is not deactivated.
+
+        Asked through the admin API: the homeserver answers profile look-ups only between
+        users who share a room, so a profile says nothing about a stranger's account."""
+        try:
+            user = await self.bot.api.request(Method.GET, SynapseAdminPath.v2.users[user_id])
+        except MatrixRequestError as e:
+            if e.http_status == 404:
+                return False
+            raise AccountError("looking up an account", e) from e
+        return not user.get("deactivated", False)
+
     async def reset_password(self, user_id: UserID) -> str:
         """A new password; every device of the account is logged out."""
         password = random_password()

@@ -25,7 +25,7 @@ from .db import room as room_kinds
 from .db.case import ASSIGNED
 from .i18n import Lang, t
 from .pipeline import case_room, desk
-from .services import board, routing, shown_once
+from .services import board, rejoin, routing, shown_once
 
 log = logging.getLogger("soudan.matrix")
 
@@ -161,6 +161,10 @@ class MatrixHandler:
 
     async def _membership(self, evt: StateEvent, content: MemberStateEventContent) -> None:
         invited = UserID(evt.state_key)
+        if content.membership == Membership.LEAVE and evt.sender == invited:
+            if self.ctx.config.is_client(invited):
+                await rejoin.client_left(self.ctx, evt.room_id, invited)
+            return
         if content.membership != Membership.INVITE or invited != self.ctx.az.bot_mxid:
             return
         if self.ctx.config.is_client(evt.sender):

@@ -26,7 +26,16 @@ from .db import Tenant
 from .delivery import Dispatcher, SoudanAppService
 from .matrix import MatrixHandler
 from .scheduler import Scheduler
-from .services import history, letters, routing, sessions, shown_once, statements, tenants
+from .services import (
+    history,
+    letters,
+    rejoin,
+    routing,
+    sessions,
+    shown_once,
+    statements,
+    tenants,
+)
 
 log = logging.getLogger("soudan")
 
@@ -163,6 +172,7 @@ class SoudanProgram(Program):
             **letters.TIMER_HANDLERS,
             **statements.TIMER_HANDLERS,
             **shown_once.TIMER_HANDLERS,
+            **rejoin.TIMER_HANDLERS,
         }
         for kind, timer_handler in timer_handlers.items():
             self.ctx.scheduler.on(kind, partial(timer_handler, self.ctx))

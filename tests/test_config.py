@@ -129,6 +129,11 @@ def test_docker_files_fit_together() -> None:
     snippet = YAML(typ="safe").load((ROOT / "config" / "homeserver-snippet.yaml").read_text())
     guard = SoudanGuard.parse_config(snippet["modules"][0]["config"])
     assert guard.client_localpart_prefix == docker_config["clients.localpart_prefix"]
+    assert guard.bot_localpart == docker_config["appservice.bot_username"]
+    assert guard.ghost_localpart_prefix == docker_config["appservice.ghost_prefix"]
+    # No profile look-ups of strangers, and none without an account.
+    assert snippet["limit_profile_requests_to_users_who_share_rooms"] is True
+    assert snippet["require_auth_for_profile_requests"] is True
     compose = YAML(typ="safe").load((ROOT / "docker-compose.yml").read_text())
     for service in compose["services"].values():
         for volume in service.get("volumes", []):

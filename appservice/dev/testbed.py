@@ -115,6 +115,10 @@ class Homeserver:
     client_prefix: str
     # Password hashing rounds: the tests create many accounts and need no strong hashes.
     bcrypt_rounds: int = 12
+    # soudan's own users, whom the guard lets invite clients (appservice.bot_username and
+    # appservice.ghost_prefix of soudan's config).
+    bot_localpart: str = "soudan"
+    ghost_prefix: str = "_soudan_"
 
     @property
     def url(self) -> str:
@@ -190,9 +194,16 @@ class Homeserver:
             "modules": [
                 {
                     "module": "appservice.synapse_module.SoudanGuard",
-                    "config": {"client_localpart_prefix": self.client_prefix},
+                    "config": {
+                        "client_localpart_prefix": self.client_prefix,
+                        "bot_localpart": self.bot_localpart,
+                        "ghost_localpart_prefix": self.ghost_prefix,
+                    },
                 }
             ],
+            # As in config/homeserver-snippet.yaml: no profile look-ups of strangers.
+            "require_auth_for_profile_requests": True,
+            "limit_profile_requests_to_users_who_share_rooms": True,
             # A local system and a test suite act faster than any person: no rate limits.
             "rc_message": _BIG,
             "rc_registration": _BIG,

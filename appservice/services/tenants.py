@@ -14,6 +14,7 @@ from mautrix.errors import MatrixError
 from mautrix.types import RoomID, UserID
 
 from .. import hooks
+from ..accounts import AccountError
 from ..bot import send_notice
 from ..context import Context
 from ..db import ADMIN, OPERATOR, ApiToken, Client, Room, Tenant, Timer
@@ -100,9 +101,12 @@ async def _check_staff_candidate(ctx: Context, user_id: UserID) -> UserID:
         raise Refusal("member.not_staff_account", user_id=user_id)
     if user_id.endswith(":" + ctx.config["homeserver.domain"]):
         try:
-            await ctx.az.intent.get_profile(user_id)
-        except MatrixError:
-            raise not_found("member.no_such_user", user_id=user_id) from None
+            active = await ctx.accounts.is_active(user_id)
+        except AccountError as e:
+            log.warning("Could not look up %s: %s", user_id, e)
+            raise Refusal("accounts.failed", status=502, errcode="SOUDAN_HOMESERVER_ERROR") from e
+        if not active:
+            raise not_found("member.no_such_user", user_id=user_id)
     return user_id
 
 
