@@ -57,7 +57,9 @@ async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[
     package = await Package.current_for(client.id) if event_type == "m.room.message" else None
     reply_number = 0
     if package is not None and package.operator_id == case.operator_id:
-        numbered = await letters.operator_reply(ctx, tenant, package, case, raw)
+        # Numbered as the client will read it: the mark goes before the filtered text.
+        filtered = {**raw, "content": checked.content}
+        numbered = await letters.operator_reply(ctx, tenant, package, case, filtered)
         if numbered is None:
             return
         content, reply_number = numbered
