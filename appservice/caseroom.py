@@ -23,6 +23,7 @@ from .db import room as room_kinds
 from .db.case import ASSIGNED, CLOSED, WAITING
 from .db.tenant import Tenant
 from .i18n import t
+from .leak import Receiver, Refusal
 from .rooms import create_room
 from .services import notify, permissions, polls, records, validate
 from .services.errors import conflict, forbidden, not_found
@@ -52,6 +53,28 @@ async def client_ghost(ctx: Context, tenant: Tenant, client: Client) -> IntentAP
     await intent.set_displayname(alias)
     await client.set_ghost(ghost, alias)
     return intent
+
+
+def operator_side(ctx: Context, tenant: Tenant, client: Client) -> Receiver:
+    """Copies for operators: they know the client by the client's alias, the desk by the
+    tenant's name, and nobody else."""
+    names = {client.user_id: client.alias, ctx.desk_mxid(tenant.slug): tenant.name}
+    if client.ghost:
+        names[UserID(ctx.config.ghost_mxid(client.ghost))] = client.alias
+    return relay.receiver(tenant.language, {k: v for k, v in names.items() if v})
+
+
+def client_side(
+    ctx: Context, tenant: Tenant, case: Case, client: Client, speaker_name: str
+) -> Receiver:
+    """Copies for the client: the operator is the desk or persona that speaks for them, the
+    client is their own nickname, and nobody else has a name."""
+    names = {ctx.desk_mxid(tenant.slug): tenant.name}
+    if case.operator_id:
+        names[case.operator_id] = speaker_name
+    if client.ghost and client.nickname:
+        names[UserID(ctx.config.ghost_mxid(client.ghost))] = client.nickname
+    return relay.receiver(tenant.language, {k: v for k, v in names.items() if v})
 
 
 async def announcement(
@@ -176,16 +199,30 @@ async def _replay(
         return
     raw = event.serialize()
     await EventMap.drop_pending(case.id, event_id)
-    await relay.relay(
+    content = raw.get("content", {})
+    if not content:
+        return  # redacted meanwhile
+    desk = ctx.desk(tenant.slug)
+    sent = await relay.relay(
         ghost,
         case.id,
         client.room_id,
         event_id,
         raw["type"],
-        raw.get("content", {}),
+        content,
         case.case_room,
-        raw.get("origin_server_ts"),
+        operator_side(ctx, tenant, client),
+        own_edit=await relay.own_edit(desk, client.room_id, content, client.user_id),
+        sent_at=raw.get("origin_server_ts"),
     )
+    if isinstance(sent, Refusal):
+        await send_notice(
+            desk,
+            client.room_id,
+            relay.refusal_text(tenant.language, sent),
+            txn_id=txn_for(event_id, "refused"),
+            reply_to=event_id,
+        )
 
 
 async def invite(ctx: Context, room_id: RoomID, user_id: UserID) -> None:
@@ -323,7 +360,7 @@ async def send_template(
         txn_id=txn_for(source, "template"),
         reply_to=source,
     )
-    await relay.relay(
+    sent = await relay.relay(
         speaker,
         case.id,
         case.case_room,
@@ -331,8 +368,11 @@ async def send_template(
         "m.room.message",
         {"msgtype": "m.text", "body": text},
         client.room_id,
-        ctx.clock.now_ms(),
+        client_side(ctx, tenant, case, client, speaker_name),
+        sent_at=ctx.clock.now_ms(),
     )
+    if isinstance(sent, Refusal):
+        raise forbidden(sent.key, **sent.params)
     await answered(ctx, case)
     return text
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from aiohttp import web
 from mautrix.appservice import AppService
+from mautrix.errors import MatrixStandardRequestError
 from mautrix.types import Event, EventType, UserID
 from mautrix.util import background_task
 
@@ -202,6 +203,13 @@ class Dispatcher:
             except Exception as e:
                 self.on_failure()
                 await item.mark_attempt(type(e).__name__)
+                if _final(e):
+                    # The homeserver would refuse it the same way again: retrying would only
+                    # hold the room's next events back.
+                    log.warning("Event %s refused by the homeserver: %s", item.event_id, e)
+                    await item.mark_done(error=f"refused: {type(e).__name__}")
+                    self._enqueued.discard(item.seq)
+                    return
                 if item.attempts >= MAX_ATTEMPTS:
                     log.exception("Giving up on event %s", item.event_id)
                     await item.mark_done(error=f"failed: {type(e).__name__}")
@@ -215,6 +223,14 @@ class Dispatcher:
             await item.mark_done()
             self._enqueued.discard(item.seq)  # only now: done rows are not read again
             return
+
+
+# Errors of the request itself, not of the moment: the same request fails the same way.
+FINAL_ERRCODES = frozenset({"M_TOO_LARGE", "M_BAD_JSON", "M_NOT_JSON"})
+
+
+def _final(error: Exception) -> bool:
+    return isinstance(error, MatrixStandardRequestError) and error.errcode in FINAL_ERRCODES
 
 
 def _timestamp(item: Inbox) -> int:

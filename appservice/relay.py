@@ -1,93 +1,82 @@
 """Copying events between a client's room and the case room, without leaking identities.
 
-A copy never carries what would name the other side: reply fallbacks (they quote the
-original sender's Matrix ID), mentions, and relations point at the copies in the target room.
+What a copy may carry is the leak filter's decision (``leak.filter_event``): this module
+maps its relations to the copies in the target room, sends it once, and records it with its
+filtered text for the case's history.
 """
 
 from __future__ import annotations
 
-import copy
 import logging
-import re
 from contextvars import ContextVar
 from typing import Any, cast
 
 from mautrix.appservice import IntentAPI
-from mautrix.errors import MatrixError
-from mautrix.types import EventID, EventType, PaginationDirection, RoomID
+from mautrix.errors import MatrixError, MatrixStandardRequestError
+from mautrix.types import EventID, EventType, PaginationDirection, RoomID, UserID
 
+from . import leak
 from .bot import txn_for
 from .db import EventMap
+from .i18n import Lang, number, t
+from .leak import Receiver, Refusal
 
 log = logging.getLogger("soudan.relay")
-
-_REPLY_FALLBACK_HTML = re.compile(r"^<mx-reply>.*?</mx-reply>", re.S)
-RELAYED_MESSAGE_TYPES = {
-    "m.text",
-    "m.notice",
-    "m.emote",
-    "m.image",
-    "m.file",
-    "m.audio",
-    "m.video",
-}
-
-
-def strip_reply_fallback(content: dict[str, Any]) -> None:
-    body = content.get("body")
-    if isinstance(body, str) and body.startswith("> "):
-        lines = body.split("\n")
-        while lines and lines[0].startswith("> "):
-            lines.pop(0)
-        if lines and lines[0] == "":
-            lines.pop(0)
-        content["body"] = "\n".join(lines)
-    html = content.get("formatted_body")
-    if isinstance(html, str):
-        content["formatted_body"] = _REPLY_FALLBACK_HTML.sub("", html)
 
 
 async def _map(event_id: Any, target_room: RoomID) -> EventID | None:
     return await EventMap.counterpart(EventID(event_id), target_room) if event_id else None
 
 
-async def convert(content: dict[str, Any], target_room: RoomID) -> dict[str, Any] | None:
-    """The content to send in ``target_room``, or None when it cannot be relayed."""
-    out = copy.deepcopy(content)
-    out.pop("m.mentions", None)
-    out.pop(MARK_KEY, None)
-    strip_reply_fallback(out)
-    new_content = out.get("m.new_content")
-    if isinstance(new_content, dict):
-        new_content.pop("m.mentions", None)
-    relates = out.pop("m.relates_to", None)
+async def _mapped(content: dict[str, Any], target_room: RoomID) -> dict[str, Any] | None:
+    """The filtered ``content`` with its relation pointing at the copies in ``target_room``,
+    or None when it is an edit, reaction or reference of something that was never relayed."""
+    relates = content.pop("m.relates_to", None)
     if not isinstance(relates, dict):
-        return out
+        return content
     rel_type = relates.get("rel_type")
     if rel_type in ("m.replace", "m.annotation", "m.reference"):
         target = await _map(relates.get("event_id"), target_room)
         if target is None:
-            return None  # an edit or reaction of something that was never relayed
-        mapped: dict[str, Any] = {"rel_type": rel_type, "event_id": target}
-        if rel_type == "m.annotation":
-            mapped["key"] = relates.get("key")
-        out["m.relates_to"] = mapped
-        return out
+            return None
+        content["m.relates_to"] = {**relates, "event_id": target}
+        return content
     reply = relates.get("m.in_reply_to", {})
     target = await _map(reply.get("event_id") if isinstance(reply, dict) else None, target_room)
     if target is not None:
-        out["m.relates_to"] = {"m.in_reply_to": {"event_id": target}}
-    return out
+        content["m.relates_to"] = {"m.in_reply_to": {"event_id": target}}
+    return content
 
 
-def text_of(content: dict[str, Any]) -> str | None:
-    """What a message says, for the history (an edit: its new text); None for the rest."""
-    new_content = content.get("m.new_content")
-    source = new_content if isinstance(new_content, dict) else content
-    body = source.get("body")
-    if not isinstance(body, str) or source.get("msgtype") not in RELAYED_MESSAGE_TYPES:
-        return None
-    return body
+async def own_edit(
+    intent: IntentAPI, room_id: RoomID, content: dict[str, Any], sender: UserID
+) -> bool:
+    """Whether ``content`` edits an event that ``sender`` sent (``intent`` must see the room).
+    An event that cannot be read counts as someone else's."""
+    edited = leak.edited_event(content)
+    if edited is None:
+        return False
+    try:
+        original = await intent.get_event(room_id, EventID(edited))
+    except MatrixError as e:
+        log.debug("The edited event could not be read: %s", e)
+        return False
+    return original.sender == sender
+
+
+def refusal_text(lang: Lang, refusal: Refusal) -> str:
+    """What the sender of a refused event is told, in ``lang``."""
+    params = {
+        key: number(lang, value) if isinstance(value, int) else value
+        for key, value in refusal.params.items()
+    }
+    return t(lang, refusal.key, **params)
+
+
+def receiver(lang: Lang, names: dict[str, str]) -> Receiver:
+    """The receiver of a copy who knows the users in ``names`` by those names and nobody
+    else (they are "someone" in ``lang``)."""
+    return Receiver(names.get, t(lang, "relay.someone"))
 
 
 # Set by the dispatcher when an event may have been handled before (a retry, or work left over
@@ -140,19 +129,33 @@ async def relay(
     event_type: str,
     content: dict[str, Any],
     target_room: RoomID,
+    to: Receiver,
+    *,
+    own_edit: bool = False,
     sent_at: int | None = None,
-) -> EventID | None:
-    """Send the copy (at most once per source event and target room) and record it, with its
-    text for the case's history."""
+) -> EventID | Refusal | None:
+    """Send the copy of an event for ``to`` (at most once per source event and target room)
+    and record it, with its filtered text for the case's history. A Refusal says why it may
+    not be copied (the sender is to be told); None: it relates to nothing that was copied."""
     existing = await EventMap.counterpart(source_event, target_room)
     if existing:
         return existing
-    converted = await convert(content, target_room)
+    result = leak.filter_event(event_type, content, to, own_edit=own_edit)
+    if isinstance(result, Refusal):
+        return result
+    converted = await _mapped(result.content, target_room)
     if converted is None:
         return None
-    event_id = await send_once(intent, target_room, source_event, event_type, converted)
+    try:
+        event_id = await send_once(intent, target_room, source_event, result.event_type, converted)
+    except MatrixStandardRequestError as e:
+        if e.errcode != "M_TOO_LARGE":
+            raise
+        # Past the filter's budget after all: refused like any copy too large, at once.
+        size = leak.content_size(converted)
+        return Refusal(leak.REFUSED_SIZE, {"size": size, "limit": leak.MAX_CONTENT_BYTES})
     await EventMap.add(
-        case_id, source_room, source_event, target_room, event_id, text_of(converted), sent_at
+        case_id, source_room, source_event, target_room, event_id, result.text, sent_at
     )
     return event_id
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mautrix.types import EventID
+from mautrix.types import EventID, RoomID
 
-from .. import caseroom, relay
+from .. import caseroom, leak, relay
 from ..context import Context
 from ..db import Case, Client, EventMap, NoticeSent, OperatorSettings, Package
 from ..db.tenant import Tenant
@@ -44,21 +44,25 @@ async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[
         await relay.relay_redaction(ctx.desk(tenant.slug), redacted, client.room_id)
         return
     content = raw.get("content", {})
-    if (
-        event_type == "m.room.message"
-        and content.get("msgtype") not in relay.RELAYED_MESSAGE_TYPES
-    ):
-        return
-    if event_type not in ("m.room.message", "m.reaction"):
+    if not content:
+        return  # nothing left of it (redacted before it was handled)
+    speaker, speaker_name = await caseroom.operator_voice(ctx, tenant, case, client, settings)
+    to = caseroom.client_side(ctx, tenant, case, client, speaker_name)
+    own_edit = await relay.own_edit(ctx.az.intent, case.case_room, content, case.operator_id)
+    # The leak filter first: a refused event is not numbered as a letter's reply either.
+    checked = leak.filter_event(event_type, content, to, own_edit=own_edit)
+    if isinstance(checked, leak.Refusal):
+        await _refuse(ctx, tenant, case.case_room, raw, checked)
         return
     package = await Package.current_for(client.id) if event_type == "m.room.message" else None
     reply_number = 0
     if package is not None and package.operator_id == case.operator_id:
-        numbered = await letters.operator_reply(ctx, tenant, package, case, raw)
+        # Numbered as the client will read it: the mark goes before the filtered text.
+        filtered = {**raw, "content": checked.content}
+        numbered = await letters.operator_reply(ctx, tenant, package, case, filtered)
         if numbered is None:
             return
         content, reply_number = numbered
-    speaker, _ = await caseroom.operator_voice(ctx, tenant, case, client, settings)
     sent = await relay.relay(
         speaker,
         case.id,
@@ -67,8 +71,13 @@ async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[
         event_type,
         content,
         client.room_id,
-        raw.get("origin_server_ts"),
+        to,
+        own_edit=own_edit,
+        sent_at=raw.get("origin_server_ts"),
     )
+    if isinstance(sent, leak.Refusal):
+        await _refuse(ctx, tenant, case.case_room, raw, sent)
+        return
     if sent and event_type == "m.room.message":
         await caseroom.answered(ctx, case)
     if sent and package is not None and reply_number:
@@ -77,10 +86,17 @@ async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[
         )
 
 
+async def _refuse(
+    ctx: Context, tenant: Tenant, room_id: RoomID, raw: dict[str, Any], refusal: leak.Refusal
+) -> None:
+    text = relay.refusal_text(tenant.language, refusal)
+    await ctx.bot.reply(room_id, EventID(raw["event_id"]), text)
+
+
 def _refusal(settings: OperatorSettings, raw: dict[str, Any]) -> str | None:
     """Why the operator's event may not reach the client (a message key), or None."""
     if not settings.may_send:
         return "perm.view_only"
-    if settings.templates_only and raw["type"] == "m.room.message":
+    if settings.templates_only and raw["type"] in ("m.room.message", "m.sticker"):
         return "perm.templates_only"  # free text, edits and files alike
     return None

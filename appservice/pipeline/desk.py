@@ -8,7 +8,7 @@ from typing import Any
 
 from mautrix.types import EventID, RoomID
 
-from .. import caseroom, relay
+from .. import caseroom, leak, relay
 from ..bot import send_notice, txn_for
 from ..context import Context
 from ..db import Case, Client, EventMap, NoticeSent, Package
@@ -54,19 +54,29 @@ async def on_client_event(
         if case:
             await _client_redaction(ctx, tenant, client, case, raw)
         return
-    if event_type == "m.room.message":
-        if content.get("msgtype") not in relay.RELAYED_MESSAGE_TYPES:
-            return
-        if package is not None:
-            case = await letters.before_client_letter(ctx, tenant, client, package, case, raw)
-            if case is not None:
-                await _relay_client(ctx, tenant, client, case, raw)
-                await letters.client_letter_relayed(ctx, tenant, package, case, raw)
-            return
-    elif event_type != "m.reaction":
+    if event_type in polls.POLL_RESPONSES:
+        return  # an answer to one of soudan's own polls, taken above or too late to count
+    if not content:
+        return  # nothing left of it (redacted before it was handled)
+    # The leak filter first: what it refuses opens no case and reaches no one.
+    refusal = await _refusal(ctx, tenant, client, raw)
+    if refusal is not None:
+        await send_notice(
+            ctx.desk(tenant.slug),
+            room_id,
+            relay.refusal_text(tenant.language, refusal),
+            txn_id=txn_for(raw["event_id"], "refused"),
+            reply_to=EventID(raw["event_id"]),
+        )
+        return
+    if event_type != "m.reaction" and package is not None:
+        case = await letters.before_client_letter(ctx, tenant, client, package, case, raw)
+        if case is not None:
+            await _relay_client(ctx, tenant, client, case, raw)
+            await letters.client_letter_relayed(ctx, tenant, package, case, raw)
         return
     if case is None:
-        if event_type != "m.room.message" or "m.new_content" in content:
+        if event_type == "m.reaction" or "m.new_content" in content:
             return  # a reaction or edit of a closed case's message opens nothing
         case = await open_case(ctx, tenant, client, raw)
         await _relay_client(ctx, tenant, client, case, raw)
@@ -87,11 +97,14 @@ async def open_case(ctx: Context, tenant: Tenant, client: Client, raw: dict[str,
     )
     await caseroom.client_ghost(ctx, tenant, client)
     if tenant.staff_room:
+        # A preview shows what the operators would be shown: the filtered text.
+        copy = leak.filter_event(
+            raw["type"], raw.get("content", {}), caseroom.operator_side(ctx, tenant, client)
+        )
+        first_line = copy.text if isinstance(copy, leak.Copy) else None
         await ctx.bot.notice(
             tenant.staff_room,
-            await caseroom.announcement(
-                tenant, case, client, str(raw.get("content", {}).get("body", ""))
-            ),
+            await caseroom.announcement(tenant, case, client, first_line or ""),
             txn_id=txn_for(raw["event_id"], "case-announce"),
         )
     log.info("Case %s of tenant %s opened", case.number, tenant.slug)
@@ -106,7 +119,14 @@ async def _relay_client(
     content = raw.get("content", {})
     sent_at = raw.get("origin_server_ts")
     if case.status == WAITING or not case.case_room:
-        text = relay.text_of(content) if raw["type"] == "m.room.message" else None
+        # What the history keeps is what the operator will be shown: the filtered text.
+        copy = leak.filter_event(
+            raw["type"],
+            content,
+            caseroom.operator_side(ctx, tenant, client),
+            own_edit=await _own_edit(ctx, tenant, client, raw),
+        )
+        text = copy.text if isinstance(copy, leak.Copy) else None
         await EventMap.add(case.id, room_id, event_id, PENDING, None, text, sent_at)
         return
     ghost = await caseroom.client_ghost(ctx, tenant, client)
@@ -118,8 +138,20 @@ async def _relay_client(
         raw["type"],
         content,
         case.case_room,
-        sent_at,
+        caseroom.operator_side(ctx, tenant, client),
+        own_edit=await _own_edit(ctx, tenant, client, raw),
+        sent_at=sent_at,
     )
+    if isinstance(sent, leak.Refusal):
+        # Checked before the case was touched; only the homeserver's own size limit is left.
+        await send_notice(
+            ctx.desk(tenant.slug),
+            room_id,
+            relay.refusal_text(tenant.language, sent),
+            txn_id=txn_for(event_id, "refused"),
+            reply_to=event_id,
+        )
+        return
     if sent and case.operator_id and raw["type"] == "m.room.message":
         # Once per stretch of client messages the operator has not answered yet.
         await notify.tell(
@@ -131,6 +163,25 @@ async def _relay_client(
             number=case.number,
             alias=client.alias,
         )
+
+
+async def _own_edit(ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]) -> bool:
+    content = raw.get("content", {})
+    return await relay.own_edit(
+        ctx.desk(tenant.slug), RoomID(raw["room_id"]), content, client.user_id
+    )
+
+
+async def _refusal(
+    ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]
+) -> leak.Refusal | None:
+    result = leak.filter_event(
+        raw["type"],
+        raw.get("content", {}),
+        caseroom.operator_side(ctx, tenant, client),
+        own_edit=await _own_edit(ctx, tenant, client, raw),
+    )
+    return result if isinstance(result, leak.Refusal) else None
 
 
 async def _client_redaction(
