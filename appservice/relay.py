@@ -163,7 +163,9 @@ async def relay(
 async def relay_redaction(
     intent: IntentAPI, redacted: EventID | None, target_room: RoomID
 ) -> None:
-    target = await _map(redacted, target_room)
+    """Take back the copy of a message its sender redacted. Only copies go: redacting the
+    copy of the other side's message removes it on this side alone, never their original."""
+    target = await EventMap.copy_of(EventID(redacted), target_room) if redacted else None
     if target is None:
         return
     try:

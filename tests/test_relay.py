@@ -58,7 +58,7 @@ async def _send(
 async def test_a_consultation_from_first_line_to_rating(stack: Stack, desk: Desk) -> None:
     client, room = desk.client, desk.client_room
     operator, other = desk.operators
-    await client.send_text(room, "I need to talk to someone")
+    original = await client.send_text(room, "I need to talk to someone")
     greeting = await client.wait_for(
         lambda r, e: (
             r == room and e["content"].get("body", "").startswith("Thank you for reaching out")
@@ -136,6 +136,20 @@ async def test_a_consultation_from_first_line_to_rating(stack: Stack, desk: Desk
             and e.get("redacts", e["content"].get("redacts")) == copy["event_id"]
         )
     )
+
+    # an operator takes back their own message; redacting the client's copy leaves the
+    # client's original alone
+    await operator.client.room_redact(case_room, first["event_id"])
+    await operator.client.room_redact(case_room, reply_id)
+    await client.wait_for(
+        lambda r, e: (
+            r == room
+            and e["type"] == "m.room.redaction"
+            and e.get("redacts", e["content"].get("redacts")) == relayed["event_id"]
+        )
+    )
+    kept = await client.client.room_get_event(room, original)
+    assert kept.event.source["content"]["body"] == "I need to talk to someone"
 
     # an image
     await _send(

@@ -81,6 +81,16 @@ class EventMap:
         return [(r["source_room"] == client_room, r["sent_at"] or 0, r["body"]) for r in rows]
 
     @classmethod
+    async def copy_of(cls, source_event: EventID, room_id: RoomID) -> EventID | None:
+        """The copy of ``source_event`` sent in ``room_id`` (never the other way round)."""
+        found = await cls.db.fetchval(
+            "SELECT target_event FROM event_map WHERE source_event=$1 AND target_room=$2",
+            source_event,
+            room_id,
+        )
+        return EventID(found) if found else None
+
+    @classmethod
     async def counterpart(cls, event_id: EventID, room_id: RoomID) -> EventID | None:
         """The copy of ``event_id`` in ``room_id``, or the original it was copied from."""
         found = await cls.db.fetchval(
