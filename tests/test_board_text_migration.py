@@ -28,6 +28,8 @@ from appservice.db.upgrade.v12_board_text import clean_text
         ("> <@c-abc:soudan.test> alone", "> <someone> alone"),
         # User IDs and links to users anywhere else become the neutral word.
         ("ask @op1:soudan.test please", "ask someone please"),
+        ("ask @op1:soudan.test.", "ask someone."),
+        ("ask @op1:localhost:8448, then", "ask someone, then"),
         ("see https://matrix.to/#/@op1:soudan.test now", "see someone now"),
         ("see https://matrix.to/#/%40op1%3Asoudan.test now", "see someone now"),
         ("see matrix:u/op1:soudan.test now", "see someone now"),

@@ -12,9 +12,9 @@ SOMEONE = {"ja": "だれか", "en": "someone"}
 
 # The first line of an old-form reply fallback names the original sender: "> <@a:b> …".
 _FALLBACK = re.compile(r"^> (?:\* )?<@[^>\s]+>")
-_SERVER = (
-    r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]*[A-Za-z][A-Za-z0-9.-]*|\d+(?:\.\d+){3})(?::\d{1,5})?"
-)
+# A server name: a bracketed IPv6 address or dotted labels (not ending in a dot, so that
+# "ask @a:example.org." keeps its full stop), and a port.
+_SERVER = r"(?:\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]+)(?::\d{1,5})?"
 _USER_ID = rf"@[A-Za-z0-9._=/+-]+:{_SERVER}"
 # Links to users (matrix.to, matrix: URIs, percent-encoded or not), then bare user IDs.
 _USER_LINK = re.compile(
