@@ -159,8 +159,10 @@ async def _client_edit(ctx: Context, tenant: Tenant, client: Client, raw: dict[s
         if target and await _author(ctx, tenant, room_id, EventID(target)) == client.user_id:
             raise Refusal("board.edit_not_posted")
         raise Refusal(leak.REFUSED_EDIT)
-    if topic.hidden or (post is not None and post.hidden):
-        raise conflict("board.topic_hidden" if topic.hidden else "board.post_removed")
+    if topic.hidden:
+        raise conflict("board.topic_hidden", topic=label(topic.number))
+    if post is not None and post.hidden:
+        raise conflict("board.post_removed")
     assert target is not None
     names = await known_names(ctx, tenant, topic, by_operator=False)
     text = post_text(tenant, raw["type"], content, readers(tenant, names), own_edit=True)
