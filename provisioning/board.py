@@ -4,7 +4,8 @@ on topics and answers: the same service functions as the board commands in
 
 Callers are the platform token or the tenant's own admin token, who see what the tenant's
 admins see: every topic and post, hidden ones included, and which operator wrote each answer;
-never who posted a topic (the client's Matrix ID, nickname or the topic's ghost).
+never who posted a topic (the client's Matrix ID, nickname or the topic's ghost). Texts are
+the stored ones, filtered for every reader of the board when posted, and filtered again here.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _topic_json(tenant: Tenant, topic: Topic, answers: int) -> dict[str, Any]:
         "number": topic.number,
         "label": label,
         "alias": t(lang, "board.alias", topic=label),
-        "body": topic.body,
+        "body": board.shown_text(tenant, topic.body),
         "created_at": topic.created_at,
         "closed_at": topic.closed_at,
         "hidden_at": topic.hidden_at,
@@ -39,14 +40,14 @@ def _topic_json(tenant: Tenant, topic: Topic, answers: int) -> dict[str, Any]:
     }
 
 
-def _post_json(topic: Topic, post: Post) -> dict[str, Any]:
+def _post_json(tenant: Tenant, topic: Topic, post: Post) -> dict[str, Any]:
     """An answer (with its operator and reference) or a follow-up by the topic's poster."""
     return {
         "kind": "answer" if post.is_answer else "follow_up",
         "number": post.number if post.is_answer else None,
         "ref": f"{topic.number}-{post.number}" if post.is_answer else None,
         "operator": post.operator_id,
-        "body": post.body,
+        "body": board.shown_text(tenant, post.body),
         "created_at": post.created_at,
         "hidden_at": post.hidden_at,
         "hidden_by": post.hidden_by,
@@ -58,7 +59,7 @@ async def _topic_detail(tenant: Tenant, topic: Topic) -> dict[str, Any]:
     answers = sum(1 for post in posts if post.is_answer and not post.hidden)
     return {
         **_topic_json(tenant, topic, answers),
-        "posts": [_post_json(topic, post) for post in posts],
+        "posts": [_post_json(tenant, topic, post) for post in posts],
     }
 
 
@@ -131,7 +132,7 @@ async def hide_answer(request: web.Request) -> web.Response:
     ref = request.match_info["ref"]
     await board.hide_answer(ctx, tenant, ref, ctx.az.bot_mxid)
     topic, post = await board.find_answer(tenant, ref)
-    return ok(_post_json(topic, post))
+    return ok(_post_json(tenant, topic, post))
 
 
 def add_routes(app: web.Application) -> None:

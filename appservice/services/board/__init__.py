@@ -30,7 +30,7 @@ from .browsing import (
 )
 from .client_room import NEW_TOPIC, nominate, on_client_event
 from .lists import MAX_PAGE, PAGE, age, all_topics, find_answer, find_topic, first_line, unanswered
-from .messages import BOARD_KEY, TEXT_TYPES, answer_content, member_ghost
+from .messages import BOARD_KEY, TEXT_TYPES, answer_content, member_ghost, shown_text
 from .moderation import hide_answer, hide_topic, may_moderate, set_closed
 from .operator_room import on_operator_event, rename_member
 from .rooms import (
@@ -80,6 +80,7 @@ __all__ = [
     "set_closed",
     "settings_of",
     "shown",
+    "shown_text",
     "topic_view",
     "topics_page",
     "unanswered",

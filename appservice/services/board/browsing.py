@@ -1,10 +1,14 @@
 """What a client browsing the board is shown, as data: a page of topics, a topic with its
-posts, the answer a command names, a member's profile. The client's commands format it."""
+posts, the answer a command names, a member's profile. The client's commands format it.
+
+Texts are shown as stored (filtered for every reader when posted), passed through the leak
+filter once more on the way out."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import attr
 from mautrix.types import EventID, RoomID, UserID
 
 from ...db import OPERATOR, OperatorState, Tenant
@@ -13,6 +17,7 @@ from ...db.shown import Shown
 from ...db.topic import Topic
 from ..errors import Refusal, not_found
 from .lists import PAGE, find_answer, find_topic
+from .messages import shown_text
 from .rooms import label
 
 
@@ -51,7 +56,8 @@ async def topics_page(tenant: Tenant, page: int) -> TopicsPage:
     """One page of the board's topics for a client, newest first."""
     topics, total = await Topic.page(tenant.id, (page - 1) * PAGE, PAGE)
     counts = await Topic.answer_counts([topic.id for topic in topics])
-    return TopicsPage(topics, counts, (total + PAGE - 1) // PAGE, page * PAGE < total)
+    shown = [attr.evolve(topic, body=shown_text(tenant, topic.body)) for topic in topics]
+    return TopicsPage(shown, counts, (total + PAGE - 1) // PAGE, page * PAGE < total)
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,13 @@ async def topic_view(tenant: Tenant, number: object, page: int) -> TopicView:
             state = await OperatorState.get(tenant.id, post.operator_id)
             names[post.operator_id] = state.profile_name or ""
     answers = sum(1 for p in posts if p.is_answer)
-    return TopicView(topic, page_posts, answers, len(posts) > page * PAGE, names)
+    return TopicView(
+        attr.evolve(topic, body=shown_text(tenant, topic.body)),
+        [attr.evolve(post, body=shown_text(tenant, post.body)) for post in page_posts],
+        answers,
+        len(posts) > page * PAGE,
+        names,
+    )
 
 
 async def shown(

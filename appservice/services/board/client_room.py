@@ -1,5 +1,8 @@
 """A client's board room: a new message posts a topic, one in its thread follows it up, an
-edit or a deletion changes it on the board too; and nominating a member who answered."""
+edit or a deletion changes it on the board too; and nominating a member who answered.
+
+Anything else the client sends there (a picture, sticker, location, poll, reaction, an edit of
+a message that is not theirs on the board) changes nothing and is answered with why."""
 
 from __future__ import annotations
 
@@ -7,9 +10,10 @@ import logging
 import secrets
 from typing import Any
 
+from mautrix.errors import MatrixError
 from mautrix.types import EventID, RoomID, UserID
 
-from ... import relay
+from ... import leak, relay
 from ...bot import send_notice, txn_for
 from ...context import Context
 from ...db import OPERATOR, Client, NoticeSent, OperatorSettings, OperatorState, Tenant
@@ -18,12 +22,15 @@ from ...db.shown import Shown
 from ...db.topic import Topic
 from ...i18n import t
 from .. import notify, routing
-from ..errors import Refusal, forbidden, not_found
+from ..errors import Refusal, conflict, forbidden, not_found
 from .messages import (
     edit_content,
+    known_names,
+    not_posted,
     open_for_posts,
     post_text,
     publish_topic,
+    readers,
     start_of_day,
     thread,
     topic_referred,
@@ -60,11 +67,13 @@ async def on_client_event(
     if raw["type"] == "m.room.redaction":
         await _client_redaction(ctx, tenant, client, raw)
         return
-    content = raw.get("content", {})
-    if raw["type"] != "m.room.message" or not isinstance(content, dict):
-        return
-    relates = content.get("m.relates_to") or {}
+    content = raw.get("content")
+    content = content if isinstance(content, dict) else {}
+    relates = content.get("m.relates_to")
+    relates = relates if isinstance(relates, dict) else {}
     try:
+        if raw["type"] != "m.room.message":
+            raise not_posted(raw["type"], content)
         if relates.get("rel_type") == "m.replace":
             await _client_edit(ctx, tenant, client, raw)
         elif not tenant.board:
@@ -92,7 +101,8 @@ async def _new_topic(ctx: Context, tenant: Tenant, client: Client, raw: dict[str
     event_id = EventID(raw["event_id"])
     topic = await Topic.by_source(event_id)
     if topic is None:
-        text = post_text(tenant, raw["content"])
+        names = await known_names(ctx, tenant, None, by_operator=False)
+        text = post_text(tenant, raw["type"], raw["content"], readers(tenant, names))
         now = ctx.clock.now_ms()
         if (
             await Topic.count_since(client.id, start_of_day(tenant, now))
@@ -126,7 +136,8 @@ async def _follow_up(
     post = await Post.by_source(event_id)
     if post is None:
         open_for_posts(topic)
-        text = post_text(tenant, raw["content"])
+        names = await known_names(ctx, tenant, topic, by_operator=False)
+        text = post_text(tenant, raw["type"], raw["content"], readers(tenant, names))
         post = await Post.insert(topic.id, None, text, event_id, ctx.clock.now_ms())
     await Shown(RoomID(raw["room_id"]), event_id, topic.id, post.id).add()
     ghost = await publish_topic(ctx, tenant, topic)
@@ -138,20 +149,32 @@ async def _follow_up(
 
 async def _client_edit(ctx: Context, tenant: Tenant, client: Client, raw: dict[str, Any]) -> None:
     content = raw["content"]
-    target = EventID(str(content["m.relates_to"].get("event_id", "")))
-    new = content.get("m.new_content")
-    topic = await Topic.by_source(target)
-    post = None if topic else await Post.by_source(target)
+    target = leak.edited_event(content)
+    topic = await Topic.by_source(EventID(target)) if target else None
+    post = None if topic or not target else await Post.by_source(EventID(target))
     if post is not None and post.operator_id is None:
         topic = await Topic.get(post.topic_id)
-    if topic is None or topic.client_id != client.id or topic.hidden or not isinstance(new, dict):
-        return  # not a topic or follow-up of theirs: nothing on the board changes
-    text = post_text(tenant, new)
+    if topic is None or topic.client_id != client.id:
+        room_id = RoomID(raw["room_id"])
+        if target and await _author(ctx, tenant, room_id, EventID(target)) == client.user_id:
+            raise Refusal("board.edit_not_posted")
+        raise Refusal(leak.REFUSED_EDIT)
+    if topic.hidden:
+        raise conflict("board.topic_hidden", topic=label(topic.number))
+    if post is not None and post.hidden:
+        raise conflict("board.post_removed")
+    assert target is not None
+    names = await known_names(ctx, tenant, topic, by_operator=False)
+    text = post_text(tenant, raw["type"], content, readers(tenant, names), own_edit=True)
     (post or topic).body = text
     await (post or topic).save()
     ghost = await publish_topic(ctx, tenant, topic)
     assert tenant.board_room
-    copy = topic.root_event if post is None else await Shown.copy_of(target, tenant.board_room)
+    copy = (
+        topic.root_event
+        if post is None
+        else await Shown.copy_of(EventID(target), tenant.board_room)
+    )
     if copy:
         await relay.send_once(
             ghost,
@@ -160,6 +183,14 @@ async def _client_edit(ctx: Context, tenant: Tenant, client: Client, raw: dict[s
             "m.room.message",
             edit_content(copy, text),
         )
+
+
+async def _author(ctx: Context, tenant: Tenant, room_id: RoomID, event_id: EventID) -> str | None:
+    """Who sent an event of the client's board room (None: it cannot be read)."""
+    try:
+        return str((await board_ghost(ctx, tenant).get_event(room_id, event_id)).sender)
+    except MatrixError:
+        return None
 
 
 async def _client_redaction(

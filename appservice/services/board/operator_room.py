@@ -1,13 +1,17 @@
 """The operators' board room: an operator answers a topic in its thread, and the answer
-reaches the author's board room under their member ghost; edits and deletions follow."""
+reaches the author's board room under their member ghost; edits and deletions follow.
+
+Anything else an operator sends there (a picture, sticker, location, poll, reaction, an edit of
+someone else's message) reaches no client and is answered with why."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from mautrix.errors import MatrixError
 from mautrix.types import EventID, UserID
 
-from ... import relay
+from ... import leak, relay
 from ...bot import send_notice, txn_for
 from ...context import Context
 from ...db import OPERATOR, Client, NoticeSent, OperatorSettings, OperatorState, Tenant
@@ -20,9 +24,12 @@ from ..errors import Refusal, conflict, forbidden
 from .messages import (
     answer_content,
     edit_content,
+    known_names,
     member_ghost,
+    not_posted,
     open_for_posts,
     post_text,
+    readers,
     send_content,
     start_of_day,
     thread,
@@ -43,12 +50,15 @@ async def on_operator_event(
         if post is not None and post.operator_id == sender and not post.hidden:
             await withdraw_post(ctx, tenant, post, sender)
         return
-    content = raw.get("content", {})
-    if raw["type"] != "m.room.message" or not isinstance(content, dict):
-        return
-    relates = content.get("m.relates_to") or {}
+    content = raw.get("content")
+    content = content if isinstance(content, dict) else {}
+    relates = content.get("m.relates_to")
+    relates = relates if isinstance(relates, dict) else {}
     topic = None
     try:
+        if raw["type"] != "m.room.message":
+            topic = await topic_referred(tenant.board_room, relates)
+            raise not_posted(raw["type"], content)
         if relates.get("rel_type") == "m.replace":
             await _operator_edit(ctx, tenant, sender, raw)
             return
@@ -97,7 +107,8 @@ async def _answer(
     state = await _may_answer(tenant, operator)
     if post is None:
         open_for_posts(topic)
-        text = post_text(tenant, raw["content"])
+        names = await known_names(ctx, tenant, topic, by_operator=True)
+        text = post_text(tenant, raw["type"], raw["content"], readers(tenant, names))
         post = await Post.insert(topic.id, operator, text, event_id, ctx.clock.now_ms())
     await Shown(tenant.board_room, event_id, topic.id, post.id).add()
     client = await Client.get(topic.client_id)
@@ -131,20 +142,25 @@ async def _answer(
 async def _operator_edit(
     ctx: Context, tenant: Tenant, operator: UserID, raw: dict[str, Any]
 ) -> None:
+    assert tenant.board_room
     content = raw["content"]
-    target = EventID(str(content["m.relates_to"].get("event_id", "")))
-    post = await Post.by_source(target)
-    new = content.get("m.new_content")
-    if post is None or post.operator_id != operator or post.hidden or not isinstance(new, dict):
-        return
+    target = leak.edited_event(content)
+    post = await Post.by_source(EventID(target)) if target else None
+    if post is None or post.operator_id != operator:
+        if target and await _author(ctx, tenant, EventID(target)) == operator:
+            raise Refusal("board.edit_not_posted")
+        raise Refusal(leak.REFUSED_EDIT)
+    if post.hidden:
+        raise conflict("board.post_removed")
     state = await _may_answer(tenant, operator)
     topic = await Topic.get(post.topic_id)
     client = await Client.get(topic.client_id) if topic else None
-    post.body = post_text(tenant, new)
+    names = await known_names(ctx, tenant, topic, by_operator=True)
+    post.body = post_text(tenant, raw["type"], content, readers(tenant, names), own_edit=True)
     await post.save()
     if topic is None or client is None or client.board_room is None:
         return
-    copy = await Shown.copy_of(target, client.board_room)
+    copy = await Shown.copy_of(post.source_event, client.board_room)
     if copy is None:
         return
     shown = answer_content(tenant.language, topic, post, str(state.profile_name))
@@ -156,6 +172,15 @@ async def _operator_edit(
         "m.room.message",
         edit_content(copy, post.body, shown),
     )
+
+
+async def _author(ctx: Context, tenant: Tenant, event_id: EventID) -> str | None:
+    """Who sent an event of the operators' board room (None: it cannot be read)."""
+    assert tenant.board_room
+    try:
+        return str((await ctx.az.intent.get_event(tenant.board_room, event_id)).sender)
+    except MatrixError:
+        return None
 
 
 async def rename_member(ctx: Context, tenant: Tenant, operator: UserID) -> None:
