@@ -26,7 +26,7 @@ from .db import Tenant
 from .delivery import Dispatcher, SoudanAppService
 from .matrix import MatrixHandler
 from .scheduler import Scheduler
-from .services import history, letters, routing, sessions, statements, tenants
+from .services import history, letters, routing, sessions, staff, statements, tenants
 
 log = logging.getLogger("soudan")
 
@@ -157,6 +157,7 @@ class SoudanProgram(Program):
         self.provisioning_ctx.append(self.ctx)
         timer_handlers = {
             **tenants.TIMER_HANDLERS,
+            **staff.TIMER_HANDLERS,
             **routing.TIMER_HANDLERS,
             **history.TIMER_HANDLERS,
             **sessions.TIMER_HANDLERS,
