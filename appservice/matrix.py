@@ -180,20 +180,20 @@ class MatrixHandler:
         if body.startswith("!"):
             await self._command(room, sender, raw, Place.CASE, tenant, case)
             return
+        if not self.ctx.is_own_user(sender) and not await tenant.has_member(sender, OPERATOR):
+            # Removed from the staff: an event sent just before the removal, or delivered
+            # anyway, reaches nobody, whether their case has gone back to the queue yet or not.
+            if case.case_room and raw["type"] == "m.room.message":
+                if await NoticeSent.claim(case.case_room, "former-staff", sender):
+                    await self.ctx.bot.notice(
+                        case.case_room, t(tenant.language, "case.former_staff")
+                    )
+            return
         if sender != case.operator_id or case.status != ASSIGNED:
             if case.case_room and raw["type"] == "m.room.message" and sender == case.operator_id:
                 if await NoticeSent.claim(case.case_room, "closed", str(case.closed_at)):
                     await self.ctx.bot.notice(
                         case.case_room, t(tenant.language, "case.closed_here")
-                    )
-            return
-        if not await tenant.has_member(sender, OPERATOR):
-            # Removed from the staff: an event sent before the removal reached the room, or
-            # one that arrives while their cases go back to the queue, reaches nobody.
-            if case.case_room and raw["type"] == "m.room.message":
-                if await NoticeSent.claim(case.case_room, "former-staff", sender):
-                    await self.ctx.bot.notice(
-                        case.case_room, t(tenant.language, "case.former_staff")
                     )
             return
         await routing.touch(self.ctx, tenant, sender)
