@@ -12,7 +12,16 @@ from mautrix.types import UserID
 from .. import caseroom, hooks, hours, i18n
 from ..bot import send_notice
 from ..context import Context
-from ..db import Case, Client, NoticeSent, OperatorSettings, OperatorState, Tenant, Timer
+from ..db import (
+    Case,
+    Client,
+    NoticeSent,
+    OperatorSettings,
+    OperatorState,
+    Package,
+    Tenant,
+    Timer,
+)
 from ..db.case import ASSIGNED, EXPIRED, WAITING
 from ..i18n import t
 from . import notify, permissions, polls, validate
@@ -104,14 +113,16 @@ async def case_closed(ctx: Context, tenant: Tenant, case: Case) -> None:
 
 
 async def operator_left(ctx: Context, tenant: Tenant, operator: UserID) -> None:
-    """An operator left the tenant: their open cases go back to routing (their clients are told
-    nothing), and the cases that waited for them as a nominee wait for anyone. Done again,
-    it finds nothing left to do."""
+    """An operator left the tenant: their open chat cases go back to routing (their clients
+    are told nothing), and the cases that waited for them as a nominee wait for anyone. Done
+    again, it finds nothing left to do."""
     state = await OperatorState.get(tenant.id, operator)
     if state.status != OFFLINE or state.nominations:
         state.status, state.nominations = OFFLINE, False
         await state.save()
     for case in await Case.of_operator(tenant.id, operator):
+        if await Package.current_for(case.client_id):
+            continue  # a letter case waits for the package's next counselor (letters)
         if case.status == ASSIGNED and case.operator_id == operator:
             await caseroom.requeue(ctx, tenant, case)
             if case.case_room:
