@@ -104,6 +104,18 @@ class SynapseAccounts:
         except MatrixRequestError as e:
             raise AccountError("removing an account", e) from e
 
+    async def memberships(self, user_id: UserID) -> dict[RoomID, str]:
+        """The user's membership (join, invite, leave…) of every room the homeserver is in
+        with them; for a user of another homeserver too."""
+        try:
+            response = await self.bot.api.request(
+                Method.GET, SynapseAdminPath.v1.users[user_id].memberships
+            )
+        except MatrixRequestError as e:
+            raise AccountError("reading the rooms of a user", e) from e
+        found = response.get("memberships") or {}
+        return {RoomID(room): str(membership) for room, membership in found.items()}
+
     async def join(self, user_id: UserID, room_id: RoomID) -> None:
         """Accept an invite for the user, so their rooms are open at their first login."""
         try:

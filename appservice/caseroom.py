@@ -246,12 +246,7 @@ async def transfer(
     previous = case.operator_id
     lang = tenant.language
     if target == "queue":
-        case.status = WAITING
-        case.operator_id = None
-        await case.save()
-        client = await Client.get(case.client_id)
-        if tenant.staff_room and client:
-            await ctx.bot.notice(tenant.staff_room, await announcement(tenant, case, client))
+        await requeue(ctx, tenant, case)
     else:
         operator = await _receiver(tenant, case, target)
         if operator == previous:
@@ -270,6 +265,17 @@ async def transfer(
             await ctx.az.intent.kick_user(case.case_room, previous, t(lang, "case.transferred"))
         except MatrixError as e:
             log.debug("Could not remove the previous operator: %s", e)
+
+
+async def requeue(ctx: Context, tenant: Tenant, case: Case) -> None:
+    """The case waits in the queue again, with its case room and history; the staff room hears
+    of it as of a new case. The client is told nothing: the desk answers them as before."""
+    case.status = WAITING
+    case.operator_id = None
+    await case.save()
+    client = await Client.get(case.client_id)
+    if tenant.staff_room and client:
+        await ctx.bot.notice(tenant.staff_room, await announcement(tenant, case, client))
 
 
 async def close(ctx: Context, tenant: Tenant, case: Case) -> None:

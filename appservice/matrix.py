@@ -184,6 +184,15 @@ class MatrixHandler:
         if body.startswith("!"):
             await self._command(room, sender, raw, Place.CASE, tenant, case)
             return
+        if not self.ctx.is_own_user(sender) and not await tenant.has_member(sender, OPERATOR):
+            # Removed from the staff: an event sent just before the removal, or delivered
+            # anyway, reaches nobody, whether their case has gone back to the queue yet or not.
+            if case.case_room and raw["type"] == "m.room.message":
+                if await NoticeSent.claim(case.case_room, "former-staff", sender):
+                    await self.ctx.bot.notice(
+                        case.case_room, t(tenant.language, "case.former_staff")
+                    )
+            return
         if sender != case.operator_id or case.status != ASSIGNED:
             if case.case_room and raw["type"] == "m.room.message" and sender == case.operator_id:
                 if await NoticeSent.claim(case.case_room, "closed", str(case.closed_at)):
@@ -214,9 +223,16 @@ class MatrixHandler:
         if place is None or room is None:
             await self.ctx.bot.reply(room_id, event_id, t(lang, "refuse.not_here"))
             return
-        if case is not None and sender != case.operator_id:
-            await self.ctx.bot.reply(room_id, event_id, t(lang, "case.not_yours"))
-            return
+        if case is not None:
+            assert tenant is not None
+            refusal = None
+            if not await tenant.has_member(sender, OPERATOR):
+                refusal = "case.not_staff"
+            elif sender != case.operator_id:
+                refusal = "case.not_yours"
+            if refusal:
+                await self.ctx.bot.reply(room_id, event_id, t(lang, refusal))
+                return
         if case is None and not await self._may_act(place, tenant, sender, room):
             key = "refuse.not_admin" if place == Place.CONTROL else "refuse.no_role_here"
             await self.ctx.bot.reply(room_id, event_id, t(lang, key))
@@ -280,6 +296,10 @@ class MatrixHandler:
         tenant = await Tenant.get(case.tenant_id)
         if tenant is None or tenant.suspended or tenant.halted or not client.room_id:
             return None
+        if not from_client and not (
+            case.operator_id and await tenant.has_member(case.operator_id, OPERATOR)
+        ):
+            return None  # an operator removed a moment ago: nothing of theirs reaches the client
         return case, client, tenant, from_client
 
     async def _typing(self, room_id: RoomID, user_ids: list[str]) -> None:

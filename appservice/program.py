@@ -33,6 +33,7 @@ from .services import (
     routing,
     sessions,
     shown_once,
+    staff,
     statements,
     tenants,
 )
@@ -166,6 +167,7 @@ class SoudanProgram(Program):
         self.provisioning_ctx.append(self.ctx)
         timer_handlers = {
             **tenants.TIMER_HANDLERS,
+            **staff.TIMER_HANDLERS,
             **routing.TIMER_HANDLERS,
             **history.TIMER_HANDLERS,
             **sessions.TIMER_HANDLERS,

@@ -10,7 +10,7 @@ from mautrix.types import UserID
 
 from appservice.context import Context
 from appservice.db import ADMIN, OPERATOR, ApiToken, Client, Tenant
-from appservice.services import clients, routing, shown_once, tenants
+from appservice.services import clients, routing, shown_once, staff, tenants
 from appservice.services.errors import Refusal
 
 from . import board, letters, records, sessions, statements
@@ -70,14 +70,14 @@ async def add_admin(request: web.Request) -> web.Response:
     require_platform(request)
     tenant = await tenant_of(request)
     user_id = field(await body(request), "user_id")
-    await tenants.add_admin(context(request), tenant, user_id)
+    await staff.add_admin(context(request), tenant, user_id)
     return ok({"user_id": user_id}, status=201)
 
 
 async def remove_admin(request: web.Request) -> web.Response:
     require_platform(request)
     tenant = await tenant_of(request)
-    await tenants.remove_admin(context(request), tenant, UserID(request.match_info["user_id"]))
+    await staff.remove_admin(context(request), tenant, UserID(request.match_info["user_id"]))
     return ok()
 
 
@@ -250,13 +250,13 @@ async def list_operators(request: web.Request) -> web.Response:
 async def add_operator(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
     user_id = field(await body(request), "user_id")
-    await tenants.add_operator(context(request), tenant, user_id)
+    await staff.add_operator(context(request), tenant, user_id)
     return ok({"user_id": user_id}, status=201)
 
 
 async def remove_operator(request: web.Request) -> web.Response:
     tenant = await tenant_of(request)
-    await tenants.remove_operator(context(request), tenant, UserID(request.match_info["user_id"]))
+    await staff.remove_operator(context(request), tenant, UserID(request.match_info["user_id"]))
     return ok()
 
 

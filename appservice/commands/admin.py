@@ -5,7 +5,7 @@ from __future__ import annotations
 from mautrix.types import UserID
 
 from ..db import OPERATOR
-from ..services import clients, shown_once, tenants
+from ..services import clients, shown_once, staff, tenants
 from .handler import CommandEvent, Place, UsageError, command
 
 
@@ -73,7 +73,7 @@ async def vouchers(evt: CommandEvent) -> None:
 async def add_operator(evt: CommandEvent) -> None:
     if len(evt.args) != 1:
         raise UsageError
-    await tenants.add_operator(evt.ctx, evt.the_tenant, UserID(evt.arg(0)))
+    await staff.add_operator(evt.ctx, evt.the_tenant, UserID(evt.arg(0)))
     await evt.reply(evt.t("operator.added", user_id=evt.arg(0)))
 
 
@@ -81,8 +81,9 @@ async def add_operator(evt: CommandEvent) -> None:
 async def remove_operator(evt: CommandEvent) -> None:
     if len(evt.args) != 1:
         raise UsageError
-    await tenants.remove_operator(evt.ctx, evt.the_tenant, UserID(evt.arg(0)))
-    await evt.reply(evt.t("operator.removed", user_id=evt.arg(0)))
+    finished = await staff.remove_operator(evt.ctx, evt.the_tenant, UserID(evt.arg(0)))
+    later = "" if finished else "\n" + evt.t("staff.removal_later")
+    await evt.reply(evt.t("operator.removed", user_id=evt.arg(0)) + later)
 
 
 @command("operators", Place.ADMIN, "operators")

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from mautrix.types import UserID
 
 from ..db import OPERATOR, ApiToken, Tenant
-from ..services import tenants
+from ..services import staff, tenants
 from .handler import CommandEvent, Place, UsageError, command
 
 
@@ -65,7 +65,7 @@ async def add_admin(evt: CommandEvent) -> None:
     if len(evt.args) != 2:
         raise UsageError
     tenant = await tenants.get_tenant(evt.arg(0))
-    await tenants.add_admin(evt.ctx, tenant, UserID(evt.arg(1)))
+    await staff.add_admin(evt.ctx, tenant, UserID(evt.arg(1)))
     await evt.reply(evt.t("admin.added", user_id=evt.arg(1), tenant=tenant.name))
 
 
@@ -74,8 +74,9 @@ async def remove_admin(evt: CommandEvent) -> None:
     if len(evt.args) != 2:
         raise UsageError
     tenant = await tenants.get_tenant(evt.arg(0))
-    await tenants.remove_admin(evt.ctx, tenant, UserID(evt.arg(1)))
-    await evt.reply(evt.t("admin.removed", user_id=evt.arg(1), tenant=tenant.name))
+    finished = await staff.remove_admin(evt.ctx, tenant, UserID(evt.arg(1)))
+    later = "" if finished else "\n" + evt.t("staff.removal_later")
+    await evt.reply(evt.t("admin.removed", user_id=evt.arg(1), tenant=tenant.name) + later)
 
 
 @command("suspend", Place.CONTROL, "tenants")

@@ -110,6 +110,18 @@ class Case:
         )
 
     @classmethod
+    async def of_operator(cls, tenant_id: int, operator: UserID) -> list[Case]:
+        """The cases whose operator is (or, closed, was last) ``operator``, and the waiting
+        cases the client nominated them for."""
+        rows = await cls.db.fetch(
+            f"SELECT {COLUMNS} FROM consult_case WHERE tenant_id=$1 "
+            "AND (operator_id=$2 OR (status='waiting' AND nominee=$2)) ORDER BY id",
+            tenant_id,
+            operator,
+        )
+        return [cls(**dict(row)) for row in rows]
+
+    @classmethod
     async def last_operator_of(cls, client_id: int) -> UserID | None:
         """Who handled the client's most recent case that had someone (for sticky routing)."""
         found = await cls.db.fetchval(

@@ -70,3 +70,11 @@ class Room:
             room.user_id,
         )
         return room
+
+    @classmethod
+    async def of_user(cls, tenant_id: int, user_id: UserID) -> list[RoomID]:
+        """The rooms of the tenant made for one staff member (their private room)."""
+        rows = await cls.db.fetch(
+            "SELECT room_id FROM room WHERE tenant_id=$1 AND user_id=$2", tenant_id, user_id
+        )
+        return [RoomID(row["room_id"]) for row in rows]

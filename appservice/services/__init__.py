@@ -3,8 +3,8 @@
 The features import one another only downward, in this order (a module may import those
 after it, never one before it)::
 
-    nominations → letters → sessions → tenants → rejoin → board → routing → clients → statements
-    → history → shown_once
+    nominations → letters → sessions → tenants → staff → rejoin → board → routing → clients
+    → statements → history → shown_once
 
 and under all of them the case-room toolkit (``appservice.caseroom``), which imports no
 feature, only the leaves: records → notify → polls → permissions → validate → errors. The

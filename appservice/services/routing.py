@@ -12,8 +12,17 @@ from mautrix.types import UserID
 from .. import caseroom, hooks, hours, i18n
 from ..bot import send_notice
 from ..context import Context
-from ..db import Case, Client, NoticeSent, OperatorSettings, OperatorState, Tenant, Timer
-from ..db.case import EXPIRED, WAITING
+from ..db import (
+    Case,
+    Client,
+    NoticeSent,
+    OperatorSettings,
+    OperatorState,
+    Package,
+    Tenant,
+    Timer,
+)
+from ..db.case import ASSIGNED, EXPIRED, WAITING
 from ..i18n import t
 from . import notify, permissions, polls, validate
 from .errors import Refusal, conflict, forbidden, not_found
@@ -65,8 +74,9 @@ async def may_have(tenant: Tenant, operator: UserID, client: Client) -> bool:
     return await permissions.may_be_given(settings, client.id)
 
 
-async def route(ctx: Context, tenant: Tenant, case: Case) -> None:
-    """Give the case to someone if the rules say so; otherwise tell the client why it waits."""
+async def route(ctx: Context, tenant: Tenant, case: Case, *, quiet: bool = False) -> None:
+    """Give the case to someone if the rules say so; otherwise tell the client why it waits
+    (unless ``quiet``: a case sent back to the queue waits without a word to the client)."""
     if case.status != WAITING or tenant.suspended or tenant.halted:
         return
     client = await Client.get(case.client_id)
@@ -76,7 +86,8 @@ async def route(ctx: Context, tenant: Tenant, case: Case) -> None:
     now = ctx.clock.now_ms()
     if not hours.is_open(tenant.hours, tenant.closed_dates, tz, now):
         opening = hours.next_opening(tenant.hours, tenant.closed_dates, tz, now)
-        await _tell_client_once(ctx, tenant, client, "out_of_hours", str(opening))
+        if not quiet:
+            await _tell_client_once(ctx, tenant, client, "out_of_hours", str(opening))
         if opening is not None:
             await _schedule_opening(ctx, tenant, opening)
         return
@@ -87,7 +98,7 @@ async def route(ctx: Context, tenant: Tenant, case: Case) -> None:
         await caseroom.assign(ctx, tenant, case, operator)
         return
     online = [s for s in await OperatorState.all(tenant.id) if s.status == ONLINE]
-    if case.nominee or not online or tenant.assign_mode == "auto":
+    if not quiet and (case.nominee or not online or tenant.assign_mode == "auto"):
         # Nobody who may take it is free: one notice per case, and it waits as an inquiry.
         await _tell_client_once(ctx, tenant, client, "absent", f"case-{case.id}")
 
@@ -99,6 +110,32 @@ async def route_waiting(ctx: Context, tenant: Tenant) -> None:
 
 async def case_closed(ctx: Context, tenant: Tenant, case: Case) -> None:
     await route_waiting(ctx, tenant)  # the operator has room for another case
+
+
+async def operator_left(ctx: Context, tenant: Tenant, operator: UserID) -> None:
+    """An operator left the tenant: their open chat cases go back to routing (their clients
+    are told nothing), and the cases that waited for them as a nominee wait for anyone. Done
+    again, it finds nothing left to do."""
+    state = await OperatorState.get(tenant.id, operator)
+    if state.status != OFFLINE or state.nominations:
+        state.status, state.nominations = OFFLINE, False
+        await state.save()
+    for case in await Case.of_operator(tenant.id, operator):
+        if await Package.current_for(case.client_id):
+            continue  # a letter case waits for the package's next counselor (letters)
+        if case.status == ASSIGNED and case.operator_id == operator:
+            await caseroom.requeue(ctx, tenant, case)
+            if case.case_room:
+                await ctx.bot.notice(
+                    case.case_room, t(tenant.language, "case.requeued_left", number=case.number)
+                )
+        elif case.status == WAITING and case.nominee == operator:
+            case.nominee = None
+            await case.save()
+        else:
+            continue
+        await route(ctx, tenant, case, quiet=True)
+        await _announce_waiting(ctx, tenant, case)
 
 
 async def _schedule_opening(ctx: Context, tenant: Tenant, at: int) -> None:
@@ -454,4 +491,7 @@ TIMER_HANDLERS: dict[str, Any] = {
     OPENING: on_opening,
     NOMINATION_EXPIRY: on_nomination_expiry,
 }
-HOOKS: dict[str, hooks.Hook] = {hooks.CASE_CLOSED: case_closed}
+HOOKS: dict[str, hooks.Hook] = {
+    hooks.CASE_CLOSED: case_closed,
+    hooks.OPERATOR_LEFT: operator_left,
+}

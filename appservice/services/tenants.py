@@ -11,13 +11,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from mautrix.errors import MatrixError
-from mautrix.types import RoomID, UserID
 
-from .. import hooks
-from ..accounts import AccountError
 from ..bot import send_notice
 from ..context import Context
-from ..db import ADMIN, OPERATOR, ApiToken, Client, Room, Tenant, Timer
+from ..db import OPERATOR, ApiToken, Client, Room, Tenant, Timer
 from ..db import room as room_kinds
 from ..i18n import Lang, t
 from ..rooms import create_room, link_to_space
@@ -93,86 +90,6 @@ async def create_tenant(ctx: Context, slug: str, preset: str, language: str, nam
 
 async def list_tenants() -> list[Tenant]:
     return await Tenant.all()
-
-
-async def _check_staff_candidate(ctx: Context, user_id: UserID) -> UserID:
-    user_id = validate.user_id(user_id)
-    if ctx.config.is_client(user_id) or ctx.is_own_user(user_id):
-        raise Refusal("member.not_staff_account", user_id=user_id)
-    if user_id.endswith(":" + ctx.config["homeserver.domain"]):
-        try:
-            active = await ctx.accounts.is_active(user_id)
-        except AccountError as e:
-            log.warning("Could not look up %s: %s", user_id, e)
-            raise Refusal("accounts.failed", status=502, errcode="SOUDAN_HOMESERVER_ERROR") from e
-        if not active:
-            raise not_found("member.no_such_user", user_id=user_id)
-    return user_id
-
-
-async def _invite(ctx: Context, room_id: RoomID | None, user_id: UserID) -> None:
-    if room_id is None:
-        return
-    try:
-        await ctx.az.intent.invite_user(room_id, user_id)
-    except MatrixError as e:
-        # Already invited or joined: nothing to do. Anything else is worth a line in the log.
-        if "already" not in str(e).lower():
-            log.warning("Could not invite %s to %s: %s", user_id, room_id, e)
-
-
-async def _kick(ctx: Context, room_id: RoomID | None, user_id: UserID) -> None:
-    if room_id is None:
-        return
-    try:
-        await ctx.az.intent.kick_user(room_id, user_id)
-    except MatrixError as e:
-        log.debug("Could not remove %s from %s: %s", user_id, room_id, e)
-
-
-async def add_admin(ctx: Context, tenant: Tenant, user_id: UserID) -> None:
-    user_id = await _check_staff_candidate(ctx, user_id)
-    if not await tenant.add_member(user_id, ADMIN, ctx.clock.now_ms()):
-        raise conflict("admin.exists", user_id=user_id, tenant=tenant.slug)
-    await _invite(ctx, tenant.space_room, user_id)
-    await _invite(ctx, tenant.admin_room, user_id)
-    await _invite(ctx, tenant.board_room, user_id)  # admins moderate the board
-
-
-async def remove_admin(ctx: Context, tenant: Tenant, user_id: UserID) -> None:
-    user_id = validate.user_id(user_id)
-    if not await tenant.remove_member(user_id, ADMIN):
-        raise not_found("admin.unknown", user_id=user_id, tenant=tenant.slug)
-    await _kick(ctx, tenant.admin_room, user_id)
-    if not await tenant.has_member(user_id, OPERATOR):
-        await _kick(ctx, tenant.space_room, user_id)
-        await _kick(ctx, tenant.board_room, user_id)
-
-
-async def add_operator(ctx: Context, tenant: Tenant, user_id: UserID) -> None:
-    user_id = await _check_staff_candidate(ctx, user_id)
-    if await tenant.has_member(user_id, OPERATOR):
-        raise conflict("operator.exists", user_id=user_id)
-    operators = await tenant.members(OPERATOR)
-    if tenant.seat_limit is not None and len(operators) >= tenant.seat_limit:
-        raise Refusal(
-            "operator.seat_limit", status=403, errcode="M_FORBIDDEN", limit=tenant.seat_limit
-        )
-    await tenant.add_member(user_id, OPERATOR, ctx.clock.now_ms())
-    await _invite(ctx, tenant.space_room, user_id)
-    await _invite(ctx, tenant.staff_room, user_id)
-    await _invite(ctx, tenant.board_room, user_id)
-
-
-async def remove_operator(ctx: Context, tenant: Tenant, user_id: UserID) -> None:
-    user_id = validate.user_id(user_id)
-    if not await tenant.remove_member(user_id, OPERATOR):
-        raise not_found("operator.unknown", user_id=user_id)
-    await _kick(ctx, tenant.staff_room, user_id)
-    if not await tenant.has_member(user_id, ADMIN):
-        await _kick(ctx, tenant.space_room, user_id)
-        await _kick(ctx, tenant.board_room, user_id)
-    await ctx.hooks.run(hooks.OPERATOR_LEFT, ctx, tenant, user_id)
 
 
 async def _announce_to_staff(ctx: Context, tenant: Tenant, key: str, **params: object) -> None:
