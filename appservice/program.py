@@ -26,7 +26,7 @@ from .db import Tenant
 from .delivery import Dispatcher, SoudanAppService
 from .matrix import MatrixHandler
 from .scheduler import Scheduler
-from .services import history, letters, routing, sessions, statements, tenants
+from .services import groups, history, letters, routing, sessions, statements, tenants
 
 log = logging.getLogger("soudan")
 
@@ -162,6 +162,7 @@ class SoudanProgram(Program):
             **sessions.TIMER_HANDLERS,
             **letters.TIMER_HANDLERS,
             **statements.TIMER_HANDLERS,
+            **groups.TIMER_HANDLERS,
         }
         for kind, timer_handler in timer_handlers.items():
             self.ctx.scheduler.on(kind, partial(timer_handler, self.ctx))
@@ -193,6 +194,9 @@ class SoudanProgram(Program):
         every_tenant = await Tenant.all()
         await history.schedule_summaries(self.ctx.scheduler, every_tenant, clock.now_ms())
         await statements.schedule(self.ctx.scheduler, every_tenant, clock.now_ms())
+        # Group rooms a migration or an interrupted change left out of line with their
+        # tenant's setting are brought in line by the timer loop, not in the way of the start.
+        await groups.schedule_alignment(self.ctx)
         self.ctx.scheduler.start()
         self.catchup.start()
         self.az.ready = True

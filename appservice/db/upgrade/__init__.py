@@ -15,4 +15,5 @@ from . import (  # noqa: E402,F401
     v09_letters,
     v10_rooms,
     v11_case_sequence,
+    v13_group_rooms,
 )
