@@ -11,7 +11,7 @@ from functools import partial
 from typing import Any
 
 from mautrix.appservice.state_store.asyncpg import PgASStateStore
-from mautrix.util.async_db import Database
+from mautrix.util.async_db import Database, Scheme
 from mautrix.util.program import Program
 from yarl import URL
 
@@ -25,6 +25,7 @@ from .context import Context
 from .db import Tenant
 from .delivery import Dispatcher, SoudanAppService
 from .matrix import MatrixHandler
+from .private_files import make_private
 from .scheduler import Scheduler
 from .services import groups, history, letters, routing, sessions, statements, tenants
 
@@ -129,6 +130,10 @@ class SoudanProgram(Program):
             self.loop.add_signal_handler(signum, self._request_stop)
         cfg = self.config
         try:
+            if self.database.scheme == Scheme.SQLITE:
+                path = URL(cfg["database.url"]).path
+                if path and path != ":memory:":
+                    make_private(path)  # accounts' rooms, notes and case history live there
             await self.database.start()
             await self.state_store.upgrade_table.upgrade(self.database)
         except Exception as e:
