@@ -17,10 +17,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from mautrix.errors import MatrixError
 from mautrix.types import Membership, MemberStateEventContent, RoomID, UserID
 
-from ..accounts import AccountError
 from ..bot import send_notice
 from ..context import Context
 from ..db import Client, Group, Room, Tenant, Timer
@@ -85,7 +83,7 @@ async def _align(ctx: Context, tenant: Tenant, group: Group) -> bool:
             await _open_for_chat(ctx, tenant, group)
         elif group.room_id:
             await _close_to_clients(ctx, tenant, group.room_id)
-    except (AccountError, MatrixError) as e:
+    except Exception as e:  # the homeserver refused or is away: the timer tries again
         log.warning("Group room of group %s not brought to %s yet: %s", group.id, want, e)
         return False
     group.room_mode = want
