@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from .i18n import LANGUAGES
+from .private_files import write_private
 
 GENERATE = "generate"
 _REQUIRED = object()
@@ -216,7 +217,7 @@ class Config:
     def save(self) -> None:
         out = StringIO()
         _yaml().dump(self._data, out)
-        self.path.write_text(out.getvalue(), encoding="utf-8")
+        write_private(self.path, out.getvalue())  # it holds the appservice's tokens
 
     @property
     def bot_mxid(self) -> str:

@@ -40,11 +40,19 @@ def parse_ranges(text: str) -> list[list[str]]:
     return ranges
 
 
+# The longest IANA zone name has 32 characters; a longer one is no zone and, past the file
+# system's limit, would make the zone lookup fail with an OSError of its own.
+MAX_ZONE_NAME = 64
+
+
 def zone(name: str) -> ZoneInfo:
+    shown = name if len(name) <= 40 else name[:40] + "…"
+    if len(name) > MAX_ZONE_NAME:
+        raise Refusal("hours.bad_zone", value=shown)
     try:
         return ZoneInfo(name)
-    except (KeyError, ValueError):
-        raise Refusal("hours.bad_zone", value=name[:40]) from None
+    except (KeyError, ValueError, OSError):  # OSError: a directory ("Asia"), an odd path
+        raise Refusal("hours.bad_zone", value=shown) from None
 
 
 def day_start(tz: ZoneInfo, day: date) -> int:

@@ -167,10 +167,22 @@ class MatrixHandler:
             return
         if content.membership != Membership.INVITE or invited != self.ctx.az.bot_mxid:
             return
-        if self.ctx.config.is_client(evt.sender):
-            return  # clients talk to the desk in the rooms made for them, not to the bot
-        log.debug("Joining %s, invited by %s", evt.room_id, evt.sender)
-        await self.ctx.az.intent.join_room(evt.room_id)
+        # The bot has work only in rooms soudan made (the registry): a staff member may invite
+        # it back into one of those. Anywhere else it would only answer "not here", and a room
+        # of a stranger's choosing is no place for the platform's bot: the invite is refused
+        # with the reason. Clients talk to the desk in the rooms made for them, never the bot.
+        sender = UserID(evt.sender)
+        known = await Room.get(evt.room_id) is not None
+        if self.ctx.is_own_user(sender) or (known and not self.ctx.config.is_client(sender)):
+            log.debug("Joining %s, invited by %s", evt.room_id, sender)
+            await self.ctx.az.intent.join_room(evt.room_id)
+            return
+        log.info("Refusing an invite to %s, a room soudan did not make", evt.room_id)
+        reason = t(self.ctx.config["platform.language"], "invite.refused")
+        try:
+            await self.ctx.az.intent.leave_room(evt.room_id, reason=reason)
+        except MatrixError as e:  # withdrawn meanwhile, or refused before (a repeat)
+            log.debug("Could not refuse the invite to %s: %s", evt.room_id, e)
 
     async def _case_room(self, room: Room | None, sender: UserID, raw: dict[str, Any]) -> None:
         assert room is not None and room.case_id is not None

@@ -11,7 +11,7 @@ from functools import partial
 from typing import Any
 
 from mautrix.appservice.state_store.asyncpg import PgASStateStore
-from mautrix.util.async_db import Database
+from mautrix.util.async_db import Database, Scheme
 from mautrix.util.program import Program
 from yarl import URL
 
@@ -25,8 +25,10 @@ from .context import Context
 from .db import Tenant
 from .delivery import Dispatcher, SoudanAppService
 from .matrix import MatrixHandler
+from .private_files import make_private
 from .scheduler import Scheduler
 from .services import (
+    groups,
     history,
     letters,
     rejoin,
@@ -139,6 +141,10 @@ class SoudanProgram(Program):
             self.loop.add_signal_handler(signum, self._request_stop)
         cfg = self.config
         try:
+            if self.database.scheme == Scheme.SQLITE:
+                path = URL(cfg["database.url"]).path
+                if path and path != ":memory:":
+                    make_private(path)  # accounts' rooms, notes and case history live there
             await self.database.start()
             await self.state_store.upgrade_table.upgrade(self.database)
         except Exception as e:
@@ -175,6 +181,7 @@ class SoudanProgram(Program):
             **statements.TIMER_HANDLERS,
             **shown_once.TIMER_HANDLERS,
             **rejoin.TIMER_HANDLERS,
+            **groups.TIMER_HANDLERS,
         }
         for kind, timer_handler in timer_handlers.items():
             self.ctx.scheduler.on(kind, partial(timer_handler, self.ctx))
@@ -206,6 +213,9 @@ class SoudanProgram(Program):
         every_tenant = await Tenant.all()
         await history.schedule_summaries(self.ctx.scheduler, every_tenant, clock.now_ms())
         await statements.schedule(self.ctx.scheduler, every_tenant, clock.now_ms())
+        # Group rooms a migration or an interrupted change left out of line with their
+        # tenant's setting are brought in line by the timer loop, not in the way of the start.
+        await groups.schedule_alignment(self.ctx)
         self.ctx.scheduler.start()
         self.catchup.start()
         self.az.ready = True

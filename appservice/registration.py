@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import secrets
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 
 from .config import GENERATE, Config
+from .private_files import write_private
 
 
 def _token() -> str:
@@ -56,5 +58,6 @@ def write_registration(config: Config, path: str | Path) -> None:
         config.save()
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
-    with open(path, "w", encoding="utf-8") as f:
-        yaml.dump(registration(config), f)
+    out = StringIO()
+    yaml.dump(registration(config), out)
+    write_private(path, out.getvalue())  # it holds both tokens

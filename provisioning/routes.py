@@ -327,7 +327,9 @@ async def get_settings(request: web.Request) -> web.Response:
 
 
 async def change_settings(request: web.Request) -> web.Response:
-    tenant = await tenants.change_settings(await tenant_of(request), await body(request))
+    tenant = await tenants.change_settings(
+        context(request), await tenant_of(request), await body(request)
+    )
     return ok(tenants.settings_of(tenant))
 
 

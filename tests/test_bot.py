@@ -55,20 +55,37 @@ async def test_plain_chat_gets_no_answer(stack: Stack, admin: User) -> None:
     assert not [e for _, e in admin.events if reply_to(chat)(room_id, e)]
 
 
-async def test_anyone_else_is_refused(stack: Stack, users: OpenUser) -> None:
-    user_id, password = stack.new_user("operator")
-    user = await users(stack.hs.url, user_id, password)
-    created = await user.client.room_create(invite=[stack.config.bot_mxid], is_direct=True)
-    room_id = created.room_id
-    bot_joined = await user.wait_for(
+REFUSED_INVITE = (
+    "This bot only takes part in the rooms soudan makes: use the control room, a tenant's "
+    "admin room or the staff room."
+)
+
+
+async def _bot_membership(user: User, room_id: str, bot: str) -> dict:
+    """The bot's answer to an invite into ``room_id``: its next membership there."""
+    return await user.wait_for(
         lambda room, e: (
             room == room_id
             and e["type"] == "m.room.member"
-            and e.get("state_key") == stack.config.bot_mxid
-            and e["content"]["membership"] == "join"
+            and e.get("state_key") == bot
+            and e["content"]["membership"] in ("join", "leave")
         )
     )
-    assert bot_joined
-    event_id = await user.send_text(room_id, "!help")
-    answer = await user.wait_for(reply_to(event_id, room_id))
-    assert answer["content"]["body"] == "This bot takes no commands in this room."
+
+
+async def test_invites_into_rooms_soudan_did_not_make_are_refused(
+    stack: Stack, users: OpenUser, admin: User
+) -> None:
+    user_id, password = stack.new_user("operator")
+    user = await users(stack.hs.url, user_id, password)
+    bot = stack.config.bot_mxid
+    # Anyone's room, a platform admin's included: the bot refuses, saying why.
+    for inviter in (user, admin):
+        room_id = (await inviter.client.room_create(invite=[bot], is_direct=True)).room_id
+        answer = await _bot_membership(inviter, room_id, bot)
+        assert answer["content"] == {"membership": "leave", "reason": REFUSED_INVITE}
+        members = (await inviter.client.joined_members(room_id)).members
+        assert [m.user_id for m in members] == [inviter.user_id]
+    # The control room, made by soudan, is where the bot is.
+    event_id = await admin.send_text(stack.control_room(), "!help")
+    assert await admin.wait_for(reply_to(event_id, stack.control_room()))

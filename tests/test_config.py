@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -111,6 +112,21 @@ def test_generate_registration_keeps_the_users_config(tmp_path: Path) -> None:
     # A second run keeps the tokens the homeserver already has.
     write_registration(Config.load(path), registration)
     assert YAML(typ="safe").load(registration.read_text())["as_token"] == reg["as_token"]
+
+
+def test_files_holding_secrets_are_for_their_owner_only(tmp_path: Path) -> None:
+    # A config written world-readable by hand: filling in its secrets narrows it first.
+    path = _example_with(tmp_path, "  port: 29340", "  port: 31000")
+    path.chmod(0o644)
+    registration = tmp_path / "registration.yaml"
+    result = _soudan("generate-registration", "-c", str(path), "-r", str(registration))
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(registration.stat().st_mode) == 0o600
+    # An existing registration with wider modes is narrowed too when written again.
+    registration.chmod(0o666)
+    write_registration(Config.load(path), registration)
+    assert stat.S_IMODE(registration.stat().st_mode) == 0o600
 
 
 def test_check_config_command(tmp_path: Path) -> None:

@@ -69,7 +69,11 @@ def test_bad_ranges(text: str, key: str) -> None:
     assert refused.value.key == key
 
 
-def test_unknown_zone() -> None:
+@pytest.mark.parametrize(
+    "name", ["Mars/Olympus", "x" * 256, "Asia", "Asia/", "../etc/passwd", "Asia/Tokyo\0", ""]
+)
+def test_unknown_zone(name: str) -> None:
     with pytest.raises(Refusal) as refused:
-        zone("Mars/Olympus")
+        zone(name)
     assert refused.value.key == "hours.bad_zone"
+    assert len(str(refused.value.params["value"])) <= 41

@@ -8,6 +8,7 @@ import queue
 import re
 import signal
 import socket
+import stat
 import subprocess
 import threading
 import time
@@ -81,6 +82,17 @@ async def test_readme_run_command(tmp_path: Path, users: OpenUser) -> None:
     finally:
         _stop(process)
     assert _port_closed(homeserver) and _port_closed(fields["provisioning"])
+    local = tmp_path / "local"
+    for secret in (
+        "admin.json",  # the admin's password
+        "registration.yaml",  # the appservice's tokens
+        "soudan/config.yaml",
+        "soudan/soudan.db",
+        "synapse/homeserver.yaml",  # shared secrets
+        "synapse/signing.key",
+        "synapse/homeserver.db",  # accounts, access tokens
+    ):
+        assert stat.S_IMODE((local / secret).stat().st_mode) == 0o600, secret
 
     again, fields_again = _start(env)
     try:

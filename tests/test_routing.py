@@ -251,6 +251,7 @@ BAD = [
     ),
     ("!set-hours funday 09:00-10:00", "“fun” is not a weekday (mon to sun)."),
     ("!set-timezone Mars/Olympus", "There is no time zone “Mars/Olympus”."),
+    ("!set-timezone " + "x" * 256, f"There is no time zone “{'x' * 40}…”."),
     ("!set-mode sometimes", "The mode is manual or auto, not “sometimes”."),
     ("!closed-date add 2026-02-30", "“2026-02-30” is not a date (such as 2026-12-31)."),
     (
@@ -324,6 +325,8 @@ async def test_hours_and_halt_through_the_api(stack: Stack, office: Office) -> N
             "“25:00-26:00” has an impossible time.",
         ),
         ({"timezone": "Nowhere/City"}, "There is no time zone “Nowhere/City”."),
+        ({"timezone": "Asia/" + "x" * 251}, f"There is no time zone “Asia/{'x' * 35}…”."),
+        ({"timezone": "Asia"}, "There is no time zone “Asia”."),
         ({"closed_dates": ["2026-13-01"]}, "“2026-13-01” is not a date (such as 2026-12-31)."),
     ):
         status, data = await api.call("PUT", path, body, token=token)

@@ -535,6 +535,11 @@ async def test_bad_input_is_refused_and_changes_nothing(stack: Stack, users: Ope
     assert f"{label} " in await command(client, room, "!bookings")
     settings = await clinic.tenant.command("!session-settings video-url=ftp://x cutoff=2")
     assert settings.startswith("“ftp://x” cannot be used"), settings
+    settings = await clinic.tenant.command(
+        "!session-settings video-url=http://meet.example/{room} cutoff=2"
+    )
+    assert settings.startswith("“http://meet.example/{room}” cannot be used"), settings
+    assert "an https:// URL" in settings
     unchanged = await clinic.tenant.command("!session-settings")
     assert "cutoff=24 (hours)" in unchanged and "video-url=https://meet.jit.si/{room}" in unchanged
     # Once an operator may not see every client, lists naming clients leave the staff room.

@@ -262,6 +262,7 @@ async def test_session_settings(stack: Stack, desk: Desk) -> None:
         {"minutes": 30, "reminders": [1, 2, 3, 4, 5, 6]},
         {"minutes": 30, "cutoff_hours": -1},
         {"minutes": 30, "video_url": "https://meet.example/no-room"},
+        {"minutes": 30, "video_url": "http://meet.example/{room}"},  # a link in the clear
         {"minutes": "thirty"},
     ):
         await refused(api, "PATCH", path, bad, 400, "M_INVALID_PARAM")

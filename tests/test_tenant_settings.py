@@ -42,9 +42,12 @@ async def test_hours_and_settings_are_the_same_through_the_command_and_the_api(
         "!set-greeting Welcome to our desk.",
         "!set-preview on",
         "!set-personas on",
+        "!set-group-chat on",
     ):
         answer = await by_command.command(text)
-        assert answer.startswith(("Open now.", "Closed", "The ", "Operators may")), (text, answer)
+        assert answer.startswith(
+            ("Open now.", "Closed", "The ", "Operators may", "Members of a group")
+        ), (text, answer)
     await api.ok(
         "PUT",
         hours,
@@ -54,10 +57,9 @@ async def test_hours_and_settings_are_the_same_through_the_command_and_the_api(
             "closed_dates": ["2026-12-29", "2026-12-31"],
         },
     )
-    changed = await api.ok(
-        "PATCH", settings, {"greeting": "Welcome to our desk.", "preview": True, "personas": "on"}
-    )
-    assert changed == {"greeting": "Welcome to our desk.", "preview": True, "personas": True}
+    changes = {"greeting": "Welcome to our desk.", "preview": True, "personas": "on"}
+    changed = await api.ok("PATCH", settings, {**changes, "group_chat": "on"})
+    assert changed == {**changes, "personas": True, "group_chat": True}
     stored = await _stored(api, by_api)
     assert stored == await _stored(api, by_command)
     assert stored["hours"] == {"mon": [["09:00", "12:00"], ["13:00", "17:00"]], "sun": []}
@@ -74,6 +76,7 @@ async def test_hours_and_settings_are_the_same_through_the_command_and_the_api(
             {"timezone": "Asia/Tokyo", "hours": {"tue": "17:00-09:00"}},
         ),
         ("!set-timezone Nowhere/City", {"timezone": "Nowhere/City", "hours": {"tue": "closed"}}),
+        ("!set-timezone " + "x" * 256, {"timezone": "x" * 256, "hours": {"tue": "closed"}}),
         ("!closed-date add 2026-13-01", {"closed_dates": ["2027-01-01", "2026-13-01"]}),
         (
             "!closed-date add 2026-01-01..2027-06-30",
@@ -86,6 +89,7 @@ async def test_hours_and_settings_are_the_same_through_the_command_and_the_api(
     assert await by_command.command("!set-preview maybe") == "Say on or off."
     for body, reason in (
         ({"greeting": "Hello", "preview": "maybe"}, "preview cannot be “maybe”"),
+        ({"greeting": "Hello", "group_chat": "maybe"}, "group_chat cannot be “maybe”"),
         ({"greeting": "Hello", "colour": "red"}, "There is no setting “colour”"),
         ({"greeting": " ", "personas": False}, "greeting"),
     ):

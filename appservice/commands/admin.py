@@ -103,7 +103,8 @@ async def create_group(evt: CommandEvent) -> None:
     if not evt.args:
         raise UsageError
     group = await clients.create_group(evt.ctx, evt.the_tenant, evt.rest(0))
-    await evt.reply(evt.t("group.created", group=group.name))
+    key = "group.created" if evt.the_tenant.group_chat else "group.created_notices"
+    await evt.reply(evt.t(key, group=group.name))
 
 
 @command("rename-group", Place.ADMIN, "groups")
@@ -176,17 +177,23 @@ async def broadcast_group(evt: CommandEvent) -> None:
 async def set_greeting(evt: CommandEvent) -> None:
     if not evt.args:
         raise UsageError
-    await tenants.change_settings(evt.the_tenant, {"greeting": evt.rest(0)})
+    await tenants.change_settings(evt.ctx, evt.the_tenant, {"greeting": evt.rest(0)})
     await evt.reply(evt.t("setting.greeting"))
 
 
 @command("set-preview", Place.ADMIN, "settings")
 async def set_preview(evt: CommandEvent) -> None:
-    await tenants.change_settings(evt.the_tenant, {"preview": evt.on_off()})
+    await tenants.change_settings(evt.ctx, evt.the_tenant, {"preview": evt.on_off()})
     await evt.reply(evt.t(f"setting.preview_{evt.arg(0).lower()}"))
 
 
 @command("set-personas", Place.ADMIN, "settings")
 async def set_personas(evt: CommandEvent) -> None:
-    await tenants.change_settings(evt.the_tenant, {"personas": evt.on_off()})
+    await tenants.change_settings(evt.ctx, evt.the_tenant, {"personas": evt.on_off()})
     await evt.reply(evt.t(f"setting.personas_{evt.arg(0).lower()}"))
+
+
+@command("set-group-chat", Place.ADMIN, "settings")
+async def set_group_chat(evt: CommandEvent) -> None:
+    await tenants.change_settings(evt.ctx, evt.the_tenant, {"group_chat": evt.on_off()})
+    await evt.reply(evt.t(f"setting.group_chat_{evt.arg(0).lower()}"))

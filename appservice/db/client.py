@@ -106,11 +106,14 @@ class Group:
     tenant_id: int
     name: str
     room_id: RoomID | None
+    # What the room was last brought to ("chat" or "notices"); None: not yet (see v13).
+    room_mode: str | None = None
 
     @classmethod
     async def get(cls, tenant_id: int, name: str) -> Group | None:
         row = await cls.db.fetchrow(
-            "SELECT id, tenant_id, name, room_id FROM client_group WHERE tenant_id=$1 AND name=$2",
+            "SELECT id, tenant_id, name, room_id, room_mode FROM client_group "
+            "WHERE tenant_id=$1 AND name=$2",
             tenant_id,
             name,
         )
@@ -119,7 +122,7 @@ class Group:
     @classmethod
     async def all(cls, tenant_id: int) -> list[Group]:
         rows = await cls.db.fetch(
-            "SELECT id, tenant_id, name, room_id FROM client_group WHERE tenant_id=$1 "
+            "SELECT id, tenant_id, name, room_id, room_mode FROM client_group WHERE tenant_id=$1 "
             "ORDER BY name",
             tenant_id,
         )
@@ -136,10 +139,11 @@ class Group:
 
     async def save(self) -> None:
         await self.db.execute(
-            "UPDATE client_group SET name=$2, room_id=$3 WHERE id=$1",
+            "UPDATE client_group SET name=$2, room_id=$3, room_mode=$4 WHERE id=$1",
             self.id,
             self.name,
             self.room_id,
+            self.room_mode,
         )
 
     async def delete(self) -> None:
@@ -177,9 +181,20 @@ class Group:
         return True
 
     @classmethod
+    async def tenants_out_of_line(cls) -> list[int]:
+        """Tenants with a group whose room was not yet brought to the tenant's group chat
+        setting."""
+        rows = await cls.db.fetch(
+            "SELECT DISTINCT g.tenant_id FROM client_group g JOIN tenant t ON t.id=g.tenant_id "
+            "WHERE g.room_mode IS NULL "
+            "OR g.room_mode <> (CASE WHEN t.group_chat THEN 'chat' ELSE 'notices' END)"
+        )
+        return [int(row["tenant_id"]) for row in rows]
+
+    @classmethod
     async def of_client(cls, client: Client) -> list[Group]:
         rows = await cls.db.fetch(
-            "SELECT g.id, g.tenant_id, g.name, g.room_id FROM client_group g "
+            "SELECT g.id, g.tenant_id, g.name, g.room_id, g.room_mode FROM client_group g "
             "JOIN group_member m ON m.group_id=g.id WHERE m.client_id=$1",
             client.id,
         )

@@ -16,7 +16,7 @@ _COLUMNS = (
     "assign_mode, max_open, timezone, hours, closed_dates, texts, halted_at, intake, board, "
     "board_room, board_max_chars, board_daily_topics, session_minutes, session_cutoff_hours, "
     "session_reminders, video_lead_minutes, video_url, country, currency, session_price, "
-    "package_month, letter_reminder"
+    "package_month, letter_reminder, group_chat"
 )
 
 
@@ -61,6 +61,7 @@ class Tenant(TenantMembers):
     session_price: int = 0
     package_month: str = "started"
     letter_reminder: str = "start"
+    group_chat: bool = False  # members of a group talk with each other in its room
 
     @classmethod
     def _from_row(cls, row: Any) -> Tenant | None:
@@ -70,6 +71,7 @@ class Tenant(TenantMembers):
         values["queue_preview"] = bool(values["queue_preview"])
         values["personal_personas"] = bool(values["personal_personas"])
         values["board"] = bool(values["board"])
+        values["group_chat"] = bool(values["group_chat"])
         for key in ("hours", "closed_dates", "texts", "intake", "session_reminders"):
             values[key] = json.loads(values[key]) if values[key] is not None else None
         return cls(**values)
@@ -123,7 +125,7 @@ class Tenant(TenantMembers):
             "board_max_chars=$22, board_daily_topics=$23, session_minutes=$24, "
             "session_cutoff_hours=$25, session_reminders=$26, video_lead_minutes=$27, "
             "video_url=$28, country=$29, currency=$30, session_price=$31, package_month=$32, "
-            "letter_reminder=$33 WHERE id=$1",
+            "letter_reminder=$33, group_chat=$34 WHERE id=$1",
             self.id,
             self.name,
             self.suspended_at,
@@ -157,6 +159,7 @@ class Tenant(TenantMembers):
             self.session_price,
             self.package_month,
             self.letter_reminder,
+            self.group_chat,
         )
 
     async def delete(self) -> None:

@@ -12,6 +12,7 @@ import urllib.parse
 from pathlib import Path
 from types import FrameType
 
+from ..private_files import write_private
 from .testbed import Homeserver, Service, Soudan, http_json
 
 SERVER_NAME = "localhost"
@@ -31,8 +32,7 @@ def _admin_password(directory: Path) -> str:
     if path.exists():
         return str(json.loads(path.read_text())["password"])
     password = secrets.token_urlsafe(12)
-    path.write_text(json.dumps({"password": password}))
-    path.chmod(0o600)
+    write_private(path, json.dumps({"password": password}))
     return password
 
 

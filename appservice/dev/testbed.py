@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 import os
 import secrets
@@ -27,6 +28,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from ..config import Config
+from ..private_files import write_private
 from ..registration import write_registration
 
 _BIG = {"per_second": 10000, "burst_count": 100000}
@@ -39,10 +41,12 @@ def free_port() -> int:
 
 
 def _dump(data: Any, path: Path) -> None:
+    """Configs hold secrets (tokens, the homeserver's shared secrets): owner only."""
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
-    with open(path, "w", encoding="utf-8") as f:
-        yaml.dump(data, f)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    write_private(path, out.getvalue())
 
 
 def http_json(
@@ -99,8 +103,15 @@ def _spawn(name: str, args: list[str], cwd: Path, log_path: Path) -> Service:
     log = open(log_path, "ab")  # the child keeps its own copy
     # A process group of its own: Ctrl-C in the terminal reaches the launcher only, which then
     # stops the children in order.
+    # Whatever the homeserver and soudan create (their databases, media, logs) is for the
+    # owner only.
     process = subprocess.Popen(
-        args, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        args,
+        cwd=cwd,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        umask=0o077,
     )
     log.close()
     return Service(name, process, log_path)
@@ -139,8 +150,9 @@ class Homeserver:
         if not key_path.exists():
             from signedjson.key import generate_signing_key, write_signing_keys
 
-            with open(key_path, "w") as f:
-                write_signing_keys(f, [generate_signing_key("a_1")])
+            key = io.StringIO()
+            write_signing_keys(key, [generate_signing_key("a_1")])
+            write_private(key_path, key.getvalue())
         previous = _load(self.config_path) if self.config_path.exists() else {}
         secret = previous.get("registration_shared_secret") or secrets.token_urlsafe(32)
         macaroon = previous.get("macaroon_secret_key") or secrets.token_urlsafe(32)

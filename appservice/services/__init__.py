@@ -4,7 +4,7 @@ The features import one another only downward, in this order (a module may impor
 after it, never one before it)::
 
     nominations → letters → sessions → tenants → staff → rejoin → board → routing → clients
-    → statements → history → shown_once
+    → groups → statements → history → shown_once
 
 and under all of them the case-room toolkit (``appservice.caseroom``), which imports no
 feature, only the leaves: records → notify → polls → permissions → validate → errors. The

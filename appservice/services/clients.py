@@ -18,7 +18,7 @@ from ..db import Client, Group, Room, Tenant
 from ..db import room as room_kinds
 from ..i18n import t
 from ..rooms import create_room
-from . import shown_once, validate
+from . import groups, shown_once, validate
 from .errors import Refusal, conflict, forbidden, not_found
 
 log = logging.getLogger("soudan.clients")
@@ -137,25 +137,24 @@ async def remove_client(ctx: Context, tenant: Tenant, ref: object) -> Client:
 
 
 async def create_group(ctx: Context, tenant: Tenant, name: object) -> Group:
+    """A group; it has a room only where its members talk with each other (group chat on)."""
     name = validate.name(name, "group name")
     if await Group.get(tenant.id, name):
         raise conflict("group.exists", group=name)
     group = await Group.insert(tenant.id, name)
-    try:
-        # The desk ghost owns group rooms, so members see the tenant, not a bot.
-        group.room_id = await create_room(
-            ctx.desk(tenant.slug),
-            name=name,
-            topic=t(tenant.language, "group.room_topic", tenant=tenant.name),
-            invitees=[],
-            federate=False,
-        )
-    except MatrixError as e:
-        await group.delete()
-        log.warning("Could not create a group room: %s", e)
-        raise Refusal("group.room_failed", status=502, errcode="SOUDAN_HOMESERVER_ERROR") from e
+    if tenant.group_chat:
+        try:
+            group.room_id = await groups.new_room(ctx, tenant, name)
+        except MatrixError as e:
+            await group.delete()
+            log.warning("Could not create a group room: %s", e)
+            raise Refusal(
+                "group.room_failed", status=502, errcode="SOUDAN_HOMESERVER_ERROR"
+            ) from e
+    group.room_mode = groups.mode_of(tenant)
     await group.save()
-    await Room.add(group.room_id, room_kinds.GROUP, tenant.id, group_id=group.id)
+    if group.room_id:
+        await Room.add(group.room_id, room_kinds.GROUP, tenant.id, group_id=group.id)
     return group
 
 
@@ -199,16 +198,12 @@ async def _leave_group_room(
 async def add_to_group(ctx: Context, tenant: Tenant, group: Group, client: Client) -> None:
     if not await group.add(client):
         raise conflict("group.member_exists", client=client.label, group=group.name)
-    if group.room_id:
-        try:
-            await ctx.desk(tenant.slug).invite_user(group.room_id, client.user_id)
-            await ctx.accounts.join(client.user_id, group.room_id)
-        except (AccountError, MatrixError) as e:
-            await group.remove(client)
-            log.warning("Could not add a client to a group room: %s", e)
-            raise Refusal(
-                "group.room_failed", status=502, errcode="SOUDAN_HOMESERVER_ERROR"
-            ) from e
+    try:
+        await groups.admit(ctx, tenant, group, client)
+    except (AccountError, MatrixError) as e:
+        await group.remove(client)
+        log.warning("Could not add a client to a group room: %s", e)
+        raise Refusal("group.room_failed", status=502, errcode="SOUDAN_HOMESERVER_ERROR") from e
 
 
 async def add_member(ctx: Context, tenant: Tenant, group_name: object, ref: object) -> Group:
@@ -231,15 +226,12 @@ async def list_groups(tenant: Tenant) -> list[tuple[Group, list[Client]]]:
 
 
 async def broadcast(ctx: Context, tenant: Tenant, text: object, group: object = None) -> int:
-    """A notice from the desk to every client of the tenant, or to one group's room."""
+    """A notice from the desk to every client of the tenant, or to one group (see
+    :func:`groups.send_to_group`)."""
     body = validate.text(text, "notice", 4000)
-    desk = ctx.desk(tenant.slug)
     if group is not None:
-        target = await find_group(tenant, group)
-        if not target.room_id:
-            return 0
-        await send_notice(desk, target.room_id, body)
-        return len(await target.members())
+        return await groups.send_to_group(ctx, tenant, await find_group(tenant, group), body)
+    desk = ctx.desk(tenant.slug)
     sent = 0
     for client in await Client.all(tenant.id):
         if client.room_id:

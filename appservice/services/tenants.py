@@ -18,7 +18,7 @@ from ..db import OPERATOR, ApiToken, Client, Room, Tenant, Timer
 from ..db import room as room_kinds
 from ..i18n import Lang, t
 from ..rooms import create_room, link_to_space
-from . import board, history, permissions, statements, validate
+from . import board, groups, history, permissions, statements, validate
 from .errors import Refusal, conflict, not_found
 from .validate import parse_date
 
@@ -76,6 +76,7 @@ async def create_tenant(ctx: Context, slug: str, preset: str, language: str, nam
         raise conflict("tenant.exists", slug=slug)
     tenant = await Tenant.insert(slug, name, preset, language, ctx.clock.now_ms())
     tenant.board = preset in board.ON_BY_DEFAULT
+    tenant.group_chat = preset in groups.CHAT_BY_DEFAULT
     try:
         await _make_tenant_rooms(ctx, tenant)
     except MatrixError as e:
@@ -157,9 +158,9 @@ async def set_seats(tenant: Tenant, limit: object) -> None:
     await tenant.save()
 
 
-# The tenant's own settings: the greeting, the queue preview and personal personas
+# The tenant's own settings: the greeting, the queue preview, personal personas, group chat
 
-SETTINGS = ("greeting", "preview", "personas")
+SETTINGS = ("greeting", "preview", "personas", "group_chat")
 MAX_GREETING = 2000
 
 
@@ -168,14 +169,18 @@ def settings_of(tenant: Tenant) -> dict[str, object]:
         "greeting": tenant.greeting,
         "preview": tenant.queue_preview,
         "personas": tenant.personal_personas,
+        "group_chat": tenant.group_chat,
     }
 
 
-async def change_settings(tenant: Tenant, changes: Mapping[str, object]) -> Tenant:
+async def change_settings(ctx: Context, tenant: Tenant, changes: Mapping[str, object]) -> Tenant:
     """``greeting`` (the text a new client is greeted with), ``preview`` (the queue shows a
-    case's first message) and ``personas`` (operators may answer under a personal persona),
-    on/off as a boolean or "on"/"off". Every value is checked before anything changes."""
+    case's first message), ``personas`` (operators may answer under a personal persona) and
+    ``group_chat`` (members of a group talk with each other in its room; off: a group is an
+    audience for notices only, see :mod:`groups`), on/off as a boolean or "on"/"off". Every
+    value is checked before anything changes."""
     greeting, preview, personas = tenant.greeting, tenant.queue_preview, tenant.personal_personas
+    group_chat = tenant.group_chat
     for key, value in changes.items():
         if key == "greeting":
             greeting = validate.text(value, "greeting", MAX_GREETING)
@@ -183,10 +188,16 @@ async def change_settings(tenant: Tenant, changes: Mapping[str, object]) -> Tena
             preview = permissions.flag(key, value)
         elif key == "personas":
             personas = permissions.flag(key, value)
+        elif key == "group_chat":
+            group_chat = permissions.flag(key, value)
         else:
             raise Refusal("perm.bad_key", setting=str(key)[:40], options=", ".join(SETTINGS))
     tenant.greeting, tenant.queue_preview, tenant.personal_personas = greeting, preview, personas
+    tenant.group_chat = group_chat
     await tenant.save()
+    if "group_chat" in changes:
+        # The group rooms follow at once; what the homeserver refuses now is tried again.
+        await groups.align_tenant(ctx, tenant)
     return tenant
 
 

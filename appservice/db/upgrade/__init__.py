@@ -16,4 +16,5 @@ from . import (  # noqa: E402,F401
     v10_rooms,
     v11_case_sequence,
     v12_board_text,
+    v13_group_rooms,
 )

@@ -48,7 +48,7 @@ PROVIDERS = {
 def video_url(value: object) -> str:
     text = str(value).strip()
     text = PROVIDERS.get(text.lower(), text)
-    if not re.fullmatch(r"https?://[^\s{}]+\{room\}[^\s{}]*", text) or len(text) > 300:
+    if not re.fullmatch(r"https://[^\s{}]+\{room\}[^\s{}]*", text) or len(text) > 300:
         raise Refusal("sessions.bad_video_url", value=text[:80])
     return text
 
