@@ -302,8 +302,10 @@ def _strip_body_fallback(body: str) -> str:
 
 # Users, named the way the receiver knows them
 
+# A host name's labels are joined by single dots, so a full stop after an ID is not its part.
 _SERVER = (
-    r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]*[A-Za-z][A-Za-z0-9.-]*|\d+(?:\.\d+){3})(?::\d{1,5})?"
+    r"(?:\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9-]+\.)*[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*"
+    r"|\d+(?:\.\d+){3})(?::\d{1,5})?"
 )
 _USER_ID = rf"@[A-Za-z0-9._=/+-]+:{_SERVER}"
 # A bare user ID, not part of an e-mail address or a longer word.

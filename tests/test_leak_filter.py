@@ -320,6 +320,16 @@ def test_a_copy_just_under_the_limit_passes_and_its_text_is_the_filtered_text() 
     assert leak.MAX_CONTENT_BYTES + leak.ENVELOPE_MARGIN == 65536
 
 
+def test_a_full_stop_after_a_user_id_stays_a_full_stop() -> None:
+    for said, shown in (
+        (f"ask {GHOST}.", "ask Client #4821."),
+        (f"ask {OPERATOR}. Then me.", "ask someone. Then me."),
+        ("ask @a:10.0.0.1:8448, please", "ask someone, please"),
+    ):
+        result = leak.filter_event("m.room.message", text(said), RECEIVER)
+        assert isinstance(result, Copy) and result.content["body"] == shown
+
+
 def test_an_edit_text_is_its_new_text() -> None:
     content = text(
         "* new",
