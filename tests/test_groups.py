@@ -5,7 +5,6 @@ migrated database, bring the rooms in line."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -56,15 +55,6 @@ async def _finds(stack: Stack, user: User, other: User) -> bool:
     )
     assert status == 200, found
     return any(result["user_id"] == other.user_id for result in found["results"])
-
-
-async def _until_directory(stack: Stack, user: User, other: User, found: bool) -> None:
-    """The homeserver updates its directory in the background: wait for the answer wanted."""
-    deadline = time.monotonic() + 60
-    while await _finds(stack, user, other) != found:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{user.user_id} {'never' if found else 'still'} finds them")
-        await user.sync(timeout_ms=300)
 
 
 async def _room_state(stack: Stack, admin: User, room_id: str) -> dict[tuple[str, str], Any]:
@@ -147,7 +137,8 @@ async def test_a_counseling_group_is_an_audience_for_notices(
     assert group_room and group_room == await _room_named(ben, "Parents")
     await aki.send_text(group_room, "Hello Ben")
     await ben.wait_for(_text(group_room, "Hello Ben"))
-    await _until_directory(stack, aki, ben, found=True)
+    # Sharing a room, they still do not find each other: the directory shows clients nobody.
+    assert not await _finds(stack, aki, ben)
 
     # And off again: the clients are taken out of the room, and the homeserver refuses them.
     assert (await tenant.command("!set-group-chat off")).startswith("Groups are for notices only")
@@ -171,7 +162,7 @@ async def test_a_counseling_group_is_an_audience_for_notices(
     answer = await tenant.command("!broadcast-group Parents No meeting this week.")
     assert answer == "Sent the notice to 2 clients."
     await ben.wait_for(_text(ben_desk, "No meeting this week."))
-    await _until_directory(stack, aki, ben, found=False)
+    assert not await _finds(stack, aki, ben)
 
 
 async def test_club_members_talk_in_their_group_room(
@@ -194,7 +185,7 @@ async def test_club_members_talk_in_their_group_room(
     # Members see each other by their nicknames.
     assert state[("m.room.member", aki.user_id)]["displayname"] == "Aki"
     assert state[("m.room.member", ben.user_id)]["displayname"] == "Ben"
-    await _until_directory(stack, aki, ben, found=True)
+    assert not await _finds(stack, aki, ben)
 
 
 async def _database(stack: Stack) -> Database:
