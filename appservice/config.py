@@ -139,7 +139,7 @@ SCHEMA: tuple[Key, ...] = (
 _SECTIONS = {key.path.split(".")[0] for key in SCHEMA}
 # Localpart prefixes that must never cover each other: the guard module tells clients by
 # theirs, and the ghosts' namespace is soudan's alone.
-_PREFIXES = ("clients.localpart_prefix", "staff.localpart_prefix", "appservice.ghost_prefix")
+_PREFIXES = ("appservice.ghost_prefix", "clients.localpart_prefix", "staff.localpart_prefix")
 
 
 def _yaml() -> YAML:
@@ -212,13 +212,13 @@ class Config:
         self._check_prefixes()
 
     def _check_prefixes(self) -> None:
-        for path in _PREFIXES:
-            for other in _PREFIXES:
-                mine, theirs = self._values[path], self._values[other]
-                if path != other and mine.startswith(theirs):
+        for i, first in enumerate(_PREFIXES):
+            for second in _PREFIXES[i + 1 :]:
+                a, b = self._values[first], self._values[second]
+                if a.startswith(b) or b.startswith(a):
                     raise ConfigError(
-                        f"{path}: {mine!r} starts with {other} ({theirs!r}); the two "
-                        "must not overlap"
+                        f"{second}: {b!r} overlaps {first} ({a!r}); neither may start with "
+                        "the other"
                     )
 
     def __getitem__(self, path: str) -> Any:
