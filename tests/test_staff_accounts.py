@@ -284,3 +284,21 @@ def test_staff_config_is_checked(tmp_path: Path, key: str, value: str, message: 
     with pytest.raises(ConfigError) as error:
         Config.load(config.path)
     assert str(error.value).startswith(message), str(error.value)
+
+
+def test_the_local_system_printout_names_real_commands() -> None:
+    """The first steps the local system prints are commands of the rooms it names."""
+    from appservice.commands import Place, get_command
+    from appservice.dev.localsystem import FIRST_STEPS
+
+    rooms = {"control room": Place.CONTROL, "admin room": Place.ADMIN, "staff room": Place.STAFF}
+    place = None
+    named = []
+    for line in FIRST_STEPS.splitlines():
+        place = next((p for room, p in rooms.items() if room in line), place)
+        for name in re.findall(r"!([a-z-]+)", line):
+            cmd = get_command(name)
+            assert cmd is not None and place is not None and cmd.runs_in(place), (name, line)
+            named.append(name)
+    assert named[:3] == ["create-tenant", "create-admin", "create-operator"]
+    assert {"add-client", "status", "take"} <= set(named)
