@@ -146,6 +146,10 @@ async def test_removal_ends_only_the_accounts_soudan_created(
     made = await api.ok("POST", f"/tenants/{slug}/operator-accounts", {"nickname": "Mio"})
     assert made["homeserver"] == stack.config["homeserver.address"]
     assert await _login_status(stack, made["user_id"], made["password"]) == 200
+    message = await refused(
+        api, "DELETE", f"/tenants/{slug}/operators/Mia", None, 404, "M_NOT_FOUND"
+    )
+    assert message.startswith("There is no staff account called “Mia”")
     await api.ok("DELETE", f"/tenants/{slug}/operators/Mio")
     assert await _login_status(stack, made["user_id"], made["password"]) == 403
     (account,) = (await api.ok("GET", f"/tenants/{slug}/staff-accounts"))["accounts"]

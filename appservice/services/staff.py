@@ -102,8 +102,9 @@ async def who(tenant: Tenant, ref: object) -> UserID:
     """A staff member by Matrix ID, or by the nickname of an account soudan created."""
     if isinstance(ref, str) and ref.strip() and not ref.strip().startswith("@"):
         account = await StaffAccount.get_by_nickname(tenant.id, ref.strip())
-        if account is not None:
-            return account.user_id
+        if account is None:
+            raise not_found("staff.unknown", nickname=ref.strip()[:64])
+        return account.user_id
     return validate.user_id(ref)
 
 
