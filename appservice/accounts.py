@@ -1,4 +1,4 @@
-"""Client accounts on the homeserver, through Synapse's admin API.
+"""Client and staff accounts on the homeserver, through Synapse's admin API.
 
 One small class, so that another account backend (Matrix Authentication Service, say) can
 replace it. The bot must be a homeserver admin for any of this to work.
@@ -32,6 +32,14 @@ class AccountError(Exception):
         self.forbidden = error.http_status in (401, 403)
 
 
+class LocalpartTaken(Exception):
+    """The chosen user ID belongs to an account already (active or not)."""
+
+    def __init__(self, user_id: UserID) -> None:
+        super().__init__(user_id)
+        self.user_id = user_id
+
+
 def random_localpart(prefix: str) -> str:
     # Random, never derived from the nickname: the ID must say nothing about the person.
     return prefix + "".join(secrets.choice(_ID_ALPHABET) for _ in range(10))
@@ -48,17 +56,20 @@ class SynapseAccounts:
         self.domain = domain
         self.prefix = prefix
 
-    async def create(self, displayname: str | None) -> tuple[UserID, str]:
-        """A new account with a random ID and password; returns both."""
+    async def create(
+        self, displayname: str | None, *, prefix: str | None = None, localpart: str | None = None
+    ) -> tuple[UserID, str]:
+        """A new account with a random password, and a random ID under ``prefix`` (the
+        clients' prefix unless given) or exactly ``localpart``; returns both."""
         password = random_password()
         for _ in range(5):
-            user_id = UserID(f"@{random_localpart(self.prefix)}:{self.domain}")
-            try:
-                await self.bot.api.request(Method.GET, SynapseAdminPath.v2.users[user_id])
+            user_id = UserID(
+                f"@{localpart or random_localpart(prefix or self.prefix)}:{self.domain}"
+            )
+            if await self._exists(user_id):
+                if localpart:
+                    raise LocalpartTaken(user_id)
                 continue  # taken (practically never): draw again
-            except MatrixRequestError as e:
-                if e.http_status != 404:
-                    raise AccountError("checking a new user ID", e) from e
             body: dict[str, object] = {"password": password, "admin": False}
             if displayname:
                 body["displayname"] = displayname
@@ -68,6 +79,16 @@ class SynapseAccounts:
                 raise AccountError("creating an account", e) from e
             return user_id, password
         raise RuntimeError("could not draw a free user ID")
+
+    async def _exists(self, user_id: UserID) -> bool:
+        # The same PUT would change an existing account (its password too): look first.
+        try:
+            await self.bot.api.request(Method.GET, SynapseAdminPath.v2.users[user_id])
+        except MatrixRequestError as e:
+            if e.http_status != 404:
+                raise AccountError("checking a new user ID", e) from e
+            return False
+        return True
 
     async def is_active(self, user_id: UserID) -> bool:
         """Whether an account of this homeserver exists and is not deactivated.
@@ -116,16 +137,16 @@ class SynapseAccounts:
         found = response.get("memberships") or {}
         return {RoomID(room): str(membership) for room, membership in found.items()}
 
-    async def join(self, user_id: UserID, room_id: RoomID) -> None:
-        """Accept an invite for the user, so their rooms are open at their first login."""
+    async def join(self, user_id: UserID, *room_ids: RoomID) -> None:
+        """Accept invites for the user, so their rooms are open at their first login."""
         try:
             response = await self.bot.api.request(
                 Method.POST, SynapseAdminPath.v1.users[user_id].login, {}
             )
         except MatrixRequestError as e:
-            raise AccountError("joining a room for a client", e) from e
-        # A short session of the client's own, ended at once: the appservice cannot act as
-        # client accounts (they are outside its namespace on purpose).
+            raise AccountError("joining a room for a user", e) from e
+        # A short session of the user's own, ended at once: the appservice cannot act as
+        # client or staff accounts (they are outside its namespace on purpose).
         api = HTTPAPI(
             base_url=self.bot.api.base_url,
             token=response["access_token"],
@@ -133,11 +154,12 @@ class SynapseAccounts:
             log=log,
         )
         try:
-            await api.request(Method.POST, Path.v3.join[room_id], {})
+            for room_id in room_ids:
+                await api.request(Method.POST, Path.v3.join[room_id], {})
         except MatrixRequestError as e:
-            raise AccountError("joining a room for a client", e) from e
+            raise AccountError("joining a room for a user", e) from e
         finally:
             try:
                 await api.request(Method.POST, Path.v3.logout, {})
             except MatrixRequestError:
-                log.warning("Could not end the temporary session of a client")
+                log.warning("Could not end the temporary session of a user")

@@ -123,6 +123,8 @@ SCHEMA: tuple[Key, ...] = (
     Key("appservice.hs_token", _secret, GENERATE),
     Key("database.url", _db_url, "sqlite:soudan.db"),
     Key("clients.localpart_prefix", _localpart, "c-"),
+    Key("staff.localpart", _choice("random", "nickname"), "random"),
+    Key("staff.localpart_prefix", _localpart, "s-"),
     Key("platform.admins", _user_ids),
     Key("platform.language", _choice(*LANGUAGES), "ja"),
     Key("platform.timezone", _timezone, "Asia/Tokyo"),
@@ -135,6 +137,9 @@ SCHEMA: tuple[Key, ...] = (
     Key("logging.file", _optional(_str), None),
 )
 _SECTIONS = {key.path.split(".")[0] for key in SCHEMA}
+# Localpart prefixes that must never cover each other: the guard module tells clients by
+# theirs, and the ghosts' namespace is soudan's alone.
+_PREFIXES = ("appservice.ghost_prefix", "clients.localpart_prefix", "staff.localpart_prefix")
 
 
 def _yaml() -> YAML:
@@ -204,6 +209,17 @@ class Config:
             if expected:
                 raise ConfigError(f"{key.path}: expected {expected}, got {_describe(value)}")
             self._values[key.path] = value
+        self._check_prefixes()
+
+    def _check_prefixes(self) -> None:
+        for i, first in enumerate(_PREFIXES):
+            for second in _PREFIXES[i + 1 :]:
+                a, b = self._values[first], self._values[second]
+                if a.startswith(b) or b.startswith(a):
+                    raise ConfigError(
+                        f"{second}: {b!r} overlaps {first} ({a!r}); neither may start with "
+                        "the other"
+                    )
 
     def __getitem__(self, path: str) -> Any:
         return self._values[path]

@@ -13,7 +13,7 @@ from appservice.db import ADMIN, OPERATOR, ApiToken, Client, Tenant
 from appservice.services import clients, routing, shown_once, staff, tenants
 from appservice.services.errors import Refusal
 
-from . import board, letters, records, sessions, statements
+from . import board, letters, records, sessions, staff_accounts, statements
 from .api import PREFIX, attachment, body, context, field, ok, require_platform, tenant_of
 
 
@@ -426,3 +426,4 @@ def add_routes(app: web.Application) -> None:
     sessions.add_routes(app)
     letters.add_routes(app)
     statements.add_routes(app)
+    staff_accounts.add_routes(app)

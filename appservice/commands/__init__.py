@@ -9,6 +9,7 @@ from . import (  # noqa: F401  (they register their commands)
     records,
     routing,
     sessions,
+    staff,
     statements,
 )
 from .handler import CommandEvent, Place, UsageError, command, get_command, parse, run

@@ -7,6 +7,8 @@ from mautrix.types import UserID
 from ..db import OPERATOR
 from ..services import clients, shown_once, staff, tenants
 from .handler import CommandEvent, Place, UsageError, command
+from .staff import ended_note
+from .staff import show_secret as _show_secret
 
 
 @command("add-client", Place.ADMIN, "clients")
@@ -23,12 +25,6 @@ async def add_client(evt: CommandEvent) -> None:
         password=account.password,
     )
     await _show_secret(evt, details)
-
-
-async def _show_secret(evt: CommandEvent, text: str) -> None:
-    """Answer with a password: the answer is redacted once the asker has read it."""
-    event_id = await evt.reply(f"{text}\n{shown_once.vanishing_note(evt.lang)}")
-    await shown_once.redact_when_read(evt.ctx, evt.room_id, event_id, evt.sender, evt.lang)
 
 
 @command("clients", Place.ADMIN, "clients")
@@ -81,9 +77,11 @@ async def add_operator(evt: CommandEvent) -> None:
 async def remove_operator(evt: CommandEvent) -> None:
     if len(evt.args) != 1:
         raise UsageError
-    finished = await staff.remove_operator(evt.ctx, evt.the_tenant, UserID(evt.arg(0)))
+    user_id = await staff.who(evt.the_tenant, evt.arg(0))
+    finished = await staff.remove_operator(evt.ctx, evt.the_tenant, user_id)
     later = "" if finished else "\n" + evt.t("staff.removal_later")
-    await evt.reply(evt.t("operator.removed", user_id=evt.arg(0)) + later)
+    ended = await ended_note(evt, user_id)
+    await evt.reply(evt.t("operator.removed", user_id=evt.arg(0)) + ended + later)
 
 
 @command("operators", Place.ADMIN, "operators")

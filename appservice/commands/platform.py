@@ -10,6 +10,7 @@ from mautrix.types import UserID
 from ..db import OPERATOR, ApiToken, Tenant
 from ..services import staff, tenants
 from .handler import CommandEvent, Place, UsageError, command
+from .staff import ended_note
 
 
 def _day(evt: CommandEvent, ms: int) -> str:
@@ -74,9 +75,11 @@ async def remove_admin(evt: CommandEvent) -> None:
     if len(evt.args) != 2:
         raise UsageError
     tenant = await tenants.get_tenant(evt.arg(0))
-    finished = await staff.remove_admin(evt.ctx, tenant, UserID(evt.arg(1)))
+    user_id = await staff.who(tenant, evt.arg(1))
+    finished = await staff.remove_admin(evt.ctx, tenant, user_id)
     later = "" if finished else "\n" + evt.t("staff.removal_later")
-    await evt.reply(evt.t("admin.removed", user_id=evt.arg(1), tenant=tenant.name) + later)
+    ended = await ended_note(evt, user_id)
+    await evt.reply(evt.t("admin.removed", user_id=evt.arg(1), tenant=tenant.name) + ended + later)
 
 
 @command("suspend", Place.CONTROL, "tenants")

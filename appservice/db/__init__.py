@@ -20,6 +20,7 @@ from .records import CaseNote, ClientRecord
 from .room import Room
 from .shown import Shown
 from .slot import Slot
+from .staff_account import StaffAccount
 from .statements import Statement
 from .template import Template
 from .tenant import Tenant
@@ -60,6 +61,7 @@ def init(db: Database) -> None:
         Package,
         LetterOperator,
         Statement,
+        StaffAccount,
     ):
         table.db = db
 
@@ -90,6 +92,7 @@ __all__ = [
     "Room",
     "Shown",
     "Slot",
+    "StaffAccount",
     "Statement",
     "Template",
     "Tenant",

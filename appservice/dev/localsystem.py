@@ -19,6 +19,17 @@ SERVER_NAME = "localhost"
 ADMIN = "admin"
 
 
+# From a tenant to its first consultation, every account made by soudan (the README says the
+# same). No line here may look like "  name: value": the fields above are read by that form.
+FIRST_STEPS = """
+First steps, with no account made by hand:
+    1. In the control room:  !create-tenant demo counseling en "Demo Desk"
+                             !create-admin demo Hanako   (her login is shown once)
+    2. Log in as Hanako; in her admin room:  !create-operator Taro   !add-client Yuki
+    3. Log in as Taro; in the staff room:  !status online
+       Yuki writes in her desk conversation; Taro sends !take 1 and answers."""
+
+
 class _Stop(Exception):
     pass
 
@@ -102,6 +113,7 @@ soudan local system is running (started in {time.monotonic() - started:.1f} s)
   provisioning:  {soudan.url}/_soudan/provision/v1
                  (token: provisioning.shared_secret in {soudan.config_path})
   logs:          {directory}/soudan/soudan.log, {directory}/synapse/homeserver.log
+{FIRST_STEPS}
 Press Ctrl-C to stop.""",
             flush=True,
         )

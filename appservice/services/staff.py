@@ -20,7 +20,7 @@ from mautrix.types import RoomID, UserID
 from .. import hooks
 from ..accounts import AccountError
 from ..context import Context
-from ..db import ADMIN, OPERATOR, Case, Room, Tenant, Timer
+from ..db import ADMIN, OPERATOR, Case, Room, StaffAccount, Tenant, Timer
 from ..i18n import t
 from . import validate
 from .errors import Refusal, conflict, not_found
@@ -75,15 +75,20 @@ async def add_admin(ctx: Context, tenant: Tenant, user_id: UserID) -> None:
     await _invite(ctx, tenant.board_room, user_id)  # admins moderate the board
 
 
-async def add_operator(ctx: Context, tenant: Tenant, user_id: UserID) -> None:
-    user_id = await _check_staff_candidate(ctx, user_id)
-    if await tenant.has_member(user_id, OPERATOR):
-        raise conflict("operator.exists", user_id=user_id)
+async def check_seats(tenant: Tenant) -> None:
+    """Refuses another operator once the tenant's seats are taken."""
     operators = await tenant.members(OPERATOR)
     if tenant.seat_limit is not None and len(operators) >= tenant.seat_limit:
         raise Refusal(
             "operator.seat_limit", status=403, errcode="M_FORBIDDEN", limit=tenant.seat_limit
         )
+
+
+async def add_operator(ctx: Context, tenant: Tenant, user_id: UserID) -> None:
+    user_id = await _check_staff_candidate(ctx, user_id)
+    if await tenant.has_member(user_id, OPERATOR):
+        raise conflict("operator.exists", user_id=user_id)
+    await check_seats(tenant)
     await tenant.add_member(user_id, OPERATOR, ctx.clock.now_ms())
     await Timer.cancel(STAFF_LEFT, "key", _key(tenant, user_id, OPERATOR), ctx.clock.now_ms())
     await _invite(ctx, tenant.space_room, user_id)
@@ -93,21 +98,33 @@ async def add_operator(ctx: Context, tenant: Tenant, user_id: UserID) -> None:
         await _invite(ctx, room_id, user_id)  # an operator appointed again: their notices
 
 
-async def remove_admin(ctx: Context, tenant: Tenant, user_id: UserID) -> bool:
+async def who(tenant: Tenant, ref: object) -> UserID:
+    """A staff member by Matrix ID, or by the nickname of an account soudan created."""
+    if isinstance(ref, str) and ref.strip() and not ref.strip().startswith("@"):
+        account = await StaffAccount.get_by_nickname(tenant.id, ref.strip())
+        if account is None:
+            raise not_found("staff.unknown", nickname=ref.strip()[:64])
+        return account.user_id
+    return validate.user_id(ref)
+
+
+async def remove_admin(ctx: Context, tenant: Tenant, ref: object) -> bool:
     """The admin leaves the tenant's admin room, and its space and board room unless they are
-    an operator too. False: recorded, but the rooms are left within a minute, not yet."""
-    user_id = validate.user_id(user_id)
+    an operator too; an account soudan created for them is deactivated once they have no role
+    left. False: recorded, but the rooms are left within a minute, not yet."""
+    user_id = await who(tenant, ref)
     finished = await _remove(ctx, tenant, user_id, ADMIN)
     if finished is None:
         raise not_found("admin.unknown", user_id=user_id, tenant=tenant.slug)
     return finished
 
 
-async def remove_operator(ctx: Context, tenant: Tenant, user_id: UserID) -> bool:
+async def remove_operator(ctx: Context, tenant: Tenant, ref: object) -> bool:
     """The operator leaves every room of the tenant (case rooms and their private room
     included) that being an admin does not give them; their open cases go back to routing.
+    An account soudan created for them is deactivated once they have no role left.
     False: recorded, but the rooms are left within a minute, not yet."""
-    user_id = validate.user_id(user_id)
+    user_id = await who(tenant, ref)
     finished = await _remove(ctx, tenant, user_id, OPERATOR)
     if finished is None:
         raise not_found("operator.unknown", user_id=user_id)
@@ -160,6 +177,20 @@ async def _depart(ctx: Context, tenant: Tenant, user_id: UserID, role: str) -> N
         await _kick(ctx, room_id, user_id, reason)
     if role == OPERATOR and OPERATOR not in roles:
         await ctx.hooks.run(hooks.OPERATOR_LEFT, ctx, tenant, user_id)
+    await _end_created_account(ctx, user_id)
+
+
+async def _end_created_account(ctx: Context, user_id: UserID) -> None:
+    """An account soudan created ends with the person's last role, in any tenant. One that
+    was appointed is the person's own and stays."""
+    account = await StaffAccount.get(user_id)
+    if account is None or account.deactivated_at is not None:
+        return
+    if await Tenant.roles_of(user_id):
+        return
+    await ctx.accounts.deactivate(user_id)
+    await account.mark_deactivated(ctx.clock.now_ms())
+    log.info("Deactivated the staff account %s soudan had created", user_id)
 
 
 async def _rooms_given(tenant: Tenant, user_id: UserID, roles: list[str]) -> set[RoomID]:
