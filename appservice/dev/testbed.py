@@ -260,6 +260,8 @@ class Soudan:
     admins: list[str]
     language: str = "en"
     clock_control: bool = False
+    # Serve Prometheus metrics on this port (off when None).
+    metrics_port: int | None = None
 
     @property
     def config_path(self) -> Path:
@@ -291,6 +293,11 @@ class Soudan:
             },
             "debug": {"clock_control": self.clock_control},
             "logging": {"level": os.environ.get("SOUDAN_LOG_LEVEL", "INFO")},
+            "metrics": {
+                "enabled": self.metrics_port is not None,
+                "hostname": "127.0.0.1",
+                "port": self.metrics_port or 29341,
+            },
         }
         _dump(data, self.config_path)
         config = Config.load(self.config_path)
@@ -309,3 +316,7 @@ class Soudan:
     @property
     def ready_url(self) -> str:
         return self.url + "/_matrix/mau/ready"
+
+    @property
+    def metrics_url(self) -> str:
+        return f"http://127.0.0.1:{self.metrics_port}/metrics"
