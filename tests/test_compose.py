@@ -299,9 +299,7 @@ def test_dockerignore_keeps_data_out_of_the_build() -> None:
     assert not _ignored(patterns, "appservice/program.py")
 
 
-def test_readme_walks_through_these_files(
-    compose: dict[str, Any], env_example: list[str]
-) -> None:
+def test_readme_walks_through_these_files(compose: dict[str, Any], env_example: list[str]) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Docker Compose", 1)[1].split("\n## ", 1)[0]
     assert "cp .env.example .env" in section and "docker compose up -d" in section
