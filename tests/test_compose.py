@@ -173,8 +173,8 @@ def test_no_root_and_one_image_built_once(compose: dict[str, Any]) -> None:
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     users = re.findall(r"^USER (\S+)", dockerfile, re.M)
     assert len(users) == 1 and re.fullmatch(r"[1-9]\d*:[1-9]\d*", users[0]), users
-    uid = users[0].split(":")[0]
-    assert "--uid ${SOUDAN_UID}" in dockerfile and f"SOUDAN_UID={uid}" in dockerfile
+    uid, gid = users[0].split(":")
+    assert f"useradd --system --uid {uid} --gid {gid}" in dockerfile
     # Pinned: a version tag on every image, never latest.
     images = [re.search(r"^FROM (\S+)", dockerfile, re.M).group(1)]  # type: ignore[union-attr]
     images += [service["image"] for service in services.values()]
