@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -16,14 +18,21 @@ commands:
   generate-registration   fill in the config's secrets and write the homeserver registration
                           (-c config.yaml -r registration.yaml)
   check-config            validate a config file and exit (-c config.yaml)
+  bootstrap               on a new homeserver: create the first platform admin (password in
+                          SOUDAN_ADMIN_PASSWORD) and make the bot a server admin
+                          (-c config.yaml --homeserver-config homeserver.yaml)
 """
 
 
-def _config_args(prog: str, registration: bool = False) -> argparse.Namespace:
+def _config_args(
+    prog: str, registration: bool = False, homeserver: bool = False
+) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog=f"soudan {prog}")
     parser.add_argument("-c", "--config", default="config.yaml", metavar="<path>")
     if registration:
         parser.add_argument("-r", "--registration", default="registration.yaml", metavar="<path>")
+    if homeserver:
+        parser.add_argument("--homeserver-config", required=True, metavar="<path>")
     return parser.parse_args(sys.argv[2:])
 
 
@@ -35,6 +44,22 @@ def _load(path: str) -> Config:
     except ConfigError as e:
         print(f"soudan: {e}", file=sys.stderr)
         sys.exit(2)
+
+
+def _bootstrap(args: argparse.Namespace) -> None:
+    from .bootstrap import BootstrapError, bootstrap, shared_secret_of
+
+    config = _load(args.config)
+    password = os.environ.get("SOUDAN_ADMIN_PASSWORD", "")
+    if not password:
+        print("soudan: SOUDAN_ADMIN_PASSWORD is not set", file=sys.stderr)
+        sys.exit(2)
+    try:
+        done = bootstrap(config, shared_secret_of(Path(args.homeserver_config)), password)
+    except (BootstrapError, OSError) as e:
+        print(f"soudan: {e}", file=sys.stderr)
+        sys.exit(1)
+    print("; ".join(done))
 
 
 def main() -> None:
@@ -55,6 +80,8 @@ def main() -> None:
         args = _config_args(command)
         _load(args.config)
         print(f"{args.config}: OK")
+    elif command == "bootstrap":
+        _bootstrap(_config_args(command, homeserver=True))
     else:
         print(USAGE, file=sys.stderr if command not in ("-h", "--help") else sys.stdout)
         sys.exit(0 if command in ("-h", "--help") else 2)

@@ -4,10 +4,14 @@ Every key is declared once in ``SCHEMA``: its type, its default (or that it is r
 what is expected of it. ``config/example-config.yaml`` documents the same keys; a test keeps
 the two equal. Unknown keys are errors too, so a typo is caught at start instead of being a
 setting that silently does nothing.
+
+A value may name environment variables as ``${NAME}`` (Docker Compose passes secrets and the
+server name this way); a variable that is not set is an error naming the key.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -101,6 +105,25 @@ def _optional(check: Check) -> Check:
     return wrapped
 
 
+_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _expand(path: str, value: Any) -> Any:
+    """``value`` with each ``${NAME}`` replaced by that environment variable."""
+    if isinstance(value, list):
+        return [_expand(path, item) for item in value]
+    if not isinstance(value, str):
+        return value
+
+    def variable(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in os.environ:
+            raise ConfigError(f"{path}: the environment variable {name} is not set")
+        return os.environ[name]
+
+    return _VARIABLE.sub(variable, value)
+
+
 @dataclass(frozen=True)
 class Key:
     path: str
@@ -135,6 +158,9 @@ SCHEMA: tuple[Key, ...] = (
     Key("debug.clock_control", _bool, False),
     Key("logging.level", _choice("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
     Key("logging.file", _optional(_str), None),
+    Key("metrics.enabled", _bool, False),
+    Key("metrics.hostname", _str, "127.0.0.1"),
+    Key("metrics.port", _port, 29341),
 )
 _SECTIONS = {key.path.split(".")[0] for key in SCHEMA}
 # Localpart prefixes that must never cover each other: the guard module tells clients by
@@ -204,10 +230,12 @@ class Config:
                     raise ConfigError(f"{key.path}: missing; expected {key.check(None)}")
                 self._values[key.path] = key.default
                 continue
-            value = found[key.path]
+            value = _expand(key.path, found[key.path])
             expected = key.check(value)
             if expected:
-                raise ConfigError(f"{key.path}: expected {expected}, got {_describe(value)}")
+                # A value from the environment may be a secret: name the variable instead.
+                got = _describe(value if value == found[key.path] else found[key.path])
+                raise ConfigError(f"{key.path}: expected {expected}, got {got}")
             self._values[key.path] = value
         self._check_prefixes()
 

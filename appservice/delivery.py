@@ -23,6 +23,7 @@ from mautrix.errors import MatrixStandardRequestError
 from mautrix.types import Event, EventType, UserID
 from mautrix.util import background_task
 
+from . import metrics
 from .db import Inbox
 from .relay import maybe_sent
 
@@ -193,6 +194,7 @@ class Dispatcher:
                 event = _deserialize(item.raw)
             except Exception:
                 log.warning("Event %s could not be read; skipped", item.event_id, exc_info=True)
+                metrics.EVENT_FAILURES.labels(outcome="unreadable").inc()
                 await item.mark_done(error="unreadable")
                 self._enqueued.discard(item.seq)
                 return
@@ -207,15 +209,18 @@ class Dispatcher:
                     # The homeserver would refuse it the same way again: retrying would only
                     # hold the room's next events back.
                     log.warning("Event %s refused by the homeserver: %s", item.event_id, e)
+                    metrics.EVENT_FAILURES.labels(outcome="refused").inc()
                     await item.mark_done(error=f"refused: {type(e).__name__}")
                     self._enqueued.discard(item.seq)
                     return
                 if item.attempts >= MAX_ATTEMPTS:
                     log.exception("Giving up on event %s", item.event_id)
+                    metrics.EVENT_FAILURES.labels(outcome="given_up").inc()
                     await item.mark_done(error=f"failed: {type(e).__name__}")
                     self._enqueued.discard(item.seq)
                     return
                 log.warning("Event %s failed, retrying", item.event_id, exc_info=True)
+                metrics.EVENT_FAILURES.labels(outcome="retried").inc()
                 await asyncio.sleep(min(2**item.attempts, 30))
                 continue
             finally:

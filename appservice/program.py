@@ -25,6 +25,7 @@ from .context import Context
 from .db import Tenant
 from .delivery import Dispatcher, SoudanAppService
 from .matrix import MatrixHandler
+from .metrics import MetricsServer, trace_requests
 from .private_files import make_private
 from .scheduler import Scheduler
 from .services import (
@@ -133,6 +134,7 @@ class SoudanProgram(Program):
 
             self.az.app.add_subapp(api.PREFIX, api.create_app(cfg, self.provisioning_ctx))
         self.state_store = state_store
+        self.metrics: MetricsServer | None = None
 
     async def start(self) -> None:
         # Stop through the event loop: a KeyboardInterrupt raised in whatever callback happens
@@ -159,7 +161,20 @@ class SoudanProgram(Program):
                 "Cannot listen on %s:%s: %s", cfg["appservice.hostname"], cfg["appservice.port"], e
             )
             sys.exit(4)
+        trace_requests(self.az.http_session)
         clock = Clock()
+        if cfg["metrics.enabled"]:
+            self.metrics = MetricsServer(clock.now_ms)
+            try:
+                await self.metrics.start(cfg["metrics.hostname"], cfg["metrics.port"])
+            except OSError as e:
+                self.log.critical(
+                    "Cannot serve metrics on %s:%s: %s",
+                    cfg["metrics.hostname"],
+                    cfg["metrics.port"],
+                    e,
+                )
+                sys.exit(4)
         self.ctx = Context(
             config=cfg,
             az=self.az,
@@ -257,5 +272,7 @@ class SoudanProgram(Program):
             await self.dispatcher.stop()
             await self.ctx.scheduler.stop()
             await self.catchup.stop()
+        if self.metrics:
+            await self.metrics.stop()
         await self.az.stop()
         await self.database.stop()

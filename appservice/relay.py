@@ -15,7 +15,7 @@ from mautrix.appservice import IntentAPI
 from mautrix.errors import MatrixError, MatrixStandardRequestError
 from mautrix.types import EventID, EventType, PaginationDirection, RoomID, UserID
 
-from . import leak
+from . import leak, metrics
 from .bot import txn_for
 from .db import EventMap
 from .i18n import Lang, number, t
@@ -65,7 +65,9 @@ async def own_edit(
 
 
 def refusal_text(lang: Lang, refusal: Refusal) -> str:
-    """What the sender of a refused event is told, in ``lang``."""
+    """What the sender of a refused event is told, in ``lang`` (once per refused event:
+    counted here)."""
+    metrics.RELAY_REFUSED.labels(reason=refusal.key.rsplit(".", 1)[-1]).inc()
     params = {
         key: number(lang, value) if isinstance(value, int) else value
         for key, value in refusal.params.items()
@@ -140,6 +142,7 @@ async def relay(
     existing = await EventMap.counterpart(source_event, target_room)
     if existing:
         return existing
+    kind = metrics.event_kind(event_type, content)
     result = leak.filter_event(event_type, content, to, own_edit=own_edit)
     if isinstance(result, Refusal):
         return result
@@ -150,10 +153,15 @@ async def relay(
         event_id = await send_once(intent, target_room, source_event, result.event_type, converted)
     except MatrixStandardRequestError as e:
         if e.errcode != "M_TOO_LARGE":
+            metrics.RELAY_FAILURES.labels(kind=kind).inc()
             raise
         # Past the filter's budget after all: refused like any copy too large, at once.
         size = leak.content_size(converted)
         return Refusal(leak.REFUSED_SIZE, {"size": size, "limit": leak.MAX_CONTENT_BYTES})
+    except Exception:
+        metrics.RELAY_FAILURES.labels(kind=kind).inc()
+        raise
+    metrics.RELAYED.labels(kind=kind).inc()
     await EventMap.add(
         case_id, source_room, source_event, target_room, event_id, result.text, sent_at
     )
@@ -171,4 +179,7 @@ async def relay_redaction(
     try:
         await intent.redact(target_room, target)
     except MatrixError as e:
+        metrics.RELAY_FAILURES.labels(kind="redaction").inc()
         log.warning("Could not relay a redaction: %s", e)
+    else:
+        metrics.RELAYED.labels(kind="redaction").inc()

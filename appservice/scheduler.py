@@ -9,6 +9,7 @@ from typing import Any
 
 from mautrix.util import background_task
 
+from . import metrics
 from .clock import Clock
 from .db import Timer
 
@@ -45,13 +46,17 @@ class Scheduler:
         now = self.clock.now_ms()
         for timer in await Timer.due(now):
             handler = self.handlers.get(timer.kind)
+            outcome = "done"
             try:
                 if handler is None:
                     log.warning("No handler for timer kind %s; dropped", timer.kind)
+                    outcome = "dropped"
                 else:
                     await handler(timer)
             except Exception:
                 log.exception("Timer %s (%s) failed; it will not be retried", timer.id, timer.kind)
+                outcome = "failed"
+            metrics.TIMERS_RUN.labels(kind=timer.kind, outcome=outcome).inc()
             await timer.finish(self.clock.now_ms())
 
     async def _run(self) -> None:

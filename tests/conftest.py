@@ -111,6 +111,7 @@ def stack(
         admins=[admin_id],
         language="en",
         clock_control=True,
+        metrics_port=free_port(),
     )
     config = soudan.write_config()
     hs.write_config()

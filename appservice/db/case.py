@@ -155,6 +155,18 @@ class Case:
         )
         return [cls(**dict(row)) for row in rows]
 
+    @staticmethod
+    async def open_counts() -> list[tuple[str, str, int]]:
+        """(tenant slug, waiting or assigned, how many) for every tenant, zeros included."""
+        rows = await Case.db.fetch(
+            "SELECT t.slug AS slug, s.status AS status, COUNT(c.id) AS n "
+            "FROM tenant t CROSS JOIN (SELECT 'waiting' AS status UNION ALL "
+            "SELECT 'assigned') s "
+            "LEFT JOIN consult_case c ON c.tenant_id=t.id AND c.status=s.status "
+            "GROUP BY t.slug, s.status ORDER BY t.slug, s.status"
+        )
+        return [(row["slug"], row["status"], int(row["n"])) for row in rows]
+
     @classmethod
     async def open_new(cls, tenant_id: int, client_id: int, now: int) -> Case:
         conn: Connection

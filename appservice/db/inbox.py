@@ -103,6 +103,15 @@ class Inbox:
             for row in rows
         ]
 
+    @classmethod
+    async def backlog(cls) -> tuple[int, int | None]:
+        """How many events wait to be worked off, and when the oldest of them arrived (ms)."""
+        row = await cls.db.fetchrow(
+            "SELECT COUNT(*) AS waiting, MIN(received_at) AS oldest FROM inbox WHERE done=false"
+        )
+        assert row is not None
+        return int(row["waiting"]), row["oldest"]
+
     async def mark_done(self, error: str | None = None) -> None:
         # The body is dropped once worked off: the inbox is not a message archive.
         await self.db.execute(

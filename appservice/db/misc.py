@@ -121,6 +121,18 @@ class Timer:
     async def next_due(cls) -> int | None:
         return await cls.db.fetchval("SELECT MIN(due_at) FROM timer WHERE done_at IS NULL")
 
+    @classmethod
+    async def overdue(cls, now: int, late_before: int) -> tuple[int, int]:
+        """Pending timers due by ``now``, and how many of them were due before ``late_before``."""
+        row = await cls.db.fetchrow(
+            "SELECT COUNT(*) AS due, COUNT(CASE WHEN due_at < $2 THEN 1 END) AS late "
+            "FROM timer WHERE done_at IS NULL AND due_at <= $1",
+            now,
+            late_before,
+        )
+        assert row is not None
+        return int(row["due"]), int(row["late"])
+
     async def finish(self, now: int) -> None:
         await self.db.execute("UPDATE timer SET done_at=$2 WHERE id=$1", self.id, now)
 

@@ -7,10 +7,7 @@ the same accounts and rooms.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import io
-import json
 import os
 import secrets
 import signal
@@ -27,6 +24,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from .. import bootstrap
+from ..bootstrap import http_json as http_json  # the tests and benchmarks use it from here
 from ..config import Config
 from ..private_files import write_private
 from ..registration import write_registration
@@ -47,21 +46,6 @@ def _dump(data: Any, path: Path) -> None:
     out = io.StringIO()
     yaml.dump(data, out)
     write_private(path, out.getvalue())
-
-
-def http_json(
-    method: str, url: str, body: Any = None, token: str | None = None, timeout: float = 10
-) -> tuple[int, Any]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method)
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"{}")
 
 
 @dataclass
@@ -243,22 +227,8 @@ class Homeserver:
 
     def register(self, localpart: str, password: str, admin: bool = False) -> str:
         """Create an account with the shared-secret admin API; returns its user ID."""
-        url = self.url + "/_synapse/admin/v1/register"
-        _, body = http_json("GET", url)
-        nonce = body["nonce"]
-        mac = hmac.new(self.shared_secret().encode(), digestmod=hashlib.sha1)
-        mac.update(b"\x00".join([nonce.encode(), localpart.encode(), password.encode()]))
-        mac.update(b"\x00admin" if admin else b"\x00notadmin")
-        status, body = http_json(
-            "POST",
-            url,
-            {
-                "nonce": nonce,
-                "username": localpart,
-                "password": password,
-                "admin": admin,
-                "mac": mac.hexdigest(),
-            },
+        status, body = bootstrap.register(
+            self.url, self.shared_secret(), localpart, password, admin
         )
         if status != 200:
             raise RuntimeError(f"registering {localpart} failed: {status} {body}")
@@ -266,23 +236,12 @@ class Homeserver:
 
     def make_admin(self, admin_token: str, user_id: str) -> None:
         """Make a user a homeserver admin (soudan's bot manages accounts as one)."""
-        quoted = urllib.parse.quote(user_id)
-        status, body = http_json(
-            "PUT", f"{self.url}/_synapse/admin/v2/users/{quoted}", {"admin": True}, admin_token
-        )
+        status, body = bootstrap.make_admin(self.url, admin_token, user_id)
         if status != 200:
             raise RuntimeError(f"making {user_id} an admin failed: {status} {body}")
 
     def login(self, user_id: str, password: str) -> str:
-        status, body = http_json(
-            "POST",
-            self.url + "/_matrix/client/v3/login",
-            {
-                "type": "m.login.password",
-                "identifier": {"type": "m.id.user", "user": user_id},
-                "password": password,
-            },
-        )
+        status, body = bootstrap.login(self.url, user_id, password)
         if status != 200:
             raise RuntimeError(f"login of {user_id} failed: {status} {body}")
         return str(body["access_token"])
@@ -301,6 +260,8 @@ class Soudan:
     admins: list[str]
     language: str = "en"
     clock_control: bool = False
+    # Serve Prometheus metrics on this port (off when None).
+    metrics_port: int | None = None
 
     @property
     def config_path(self) -> Path:
@@ -332,6 +293,11 @@ class Soudan:
             },
             "debug": {"clock_control": self.clock_control},
             "logging": {"level": os.environ.get("SOUDAN_LOG_LEVEL", "INFO")},
+            "metrics": {
+                "enabled": self.metrics_port is not None,
+                "hostname": "127.0.0.1",
+                "port": self.metrics_port or 29341,
+            },
         }
         _dump(data, self.config_path)
         config = Config.load(self.config_path)
@@ -350,3 +316,7 @@ class Soudan:
     @property
     def ready_url(self) -> str:
         return self.url + "/_matrix/mau/ready"
+
+    @property
+    def metrics_url(self) -> str:
+        return f"http://127.0.0.1:{self.metrics_port}/metrics"
