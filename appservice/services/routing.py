@@ -102,6 +102,8 @@ async def route(ctx: Context, tenant: Tenant, case: Case, *, quiet: bool = False
         await caseroom.assign(ctx, tenant, case, operator)
         return
     online = [s for s in await OperatorState.all(tenant.id) if s.status == ONLINE]
+    if case.assigned_at is not None:
+        return  # it had an operator: a handover is invisible to the client, so not a word
     if not quiet and (case.nominee or not online or tenant.assign_mode == "auto"):
         # Nobody who may take it is free: one notice per case, and it waits as an inquiry.
         await _tell_client_once(ctx, tenant, client, "absent", f"case-{case.id}")
