@@ -286,7 +286,7 @@ async def test_move_slot(stack: Stack, users: OpenUser, desk: Desk) -> None:
     path = f"{desk.path}/slots"
     made = []
     for hh_mm in ("10:00", "12:00"):
-        new = {"operator": operator, "date": str(day), "time": hh_mm}
+        new = {"operator": operator, "date": str(day), "time": hh_mm, "minutes": 100}
         made += (await api.ok("POST", path, new))["slots"]
     first, second = made
     nickname = f"Nick{secrets.token_hex(3)}"
@@ -302,7 +302,7 @@ async def test_move_slot(stack: Stack, users: OpenUser, desk: Desk) -> None:
 
     move = f"{path}/{first['number']}/move"
     error = await refused(
-        api, "POST", move, {"date": str(day), "time": "11:30"}, 409, "SOUDAN_CONFLICT"
+        api, "POST", move, {"date": str(day), "time": "10:30"}, 409, "SOUDAN_CONFLICT"
     )
     assert f"overlaps slot #{second['number']}" in error
     for bad in (
@@ -328,9 +328,9 @@ async def test_move_slot(stack: Stack, users: OpenUser, desk: Desk) -> None:
     assert moved == {
         **first,
         "starts_at": int(start.timestamp() * 1000),
-        "ends_at": int(start.timestamp() * 1000) + 50 * 60_000,
+        "ends_at": int(start.timestamp() * 1000) + 100 * 60_000,
         "start": start.isoformat(),
-        "end": desk.at(target, "10:20").isoformat(),
+        "end": desk.at(target, "11:10").isoformat(),
         "booked": 1,
         "moved_bookings": [moved["moved_bookings"][0]],
     }
