@@ -166,6 +166,7 @@ async def assign(ctx: Context, tenant: Tenant, case: Case, operator: UserID) -> 
     case.status = ASSIGNED
     case.operator_id = operator
     case.assigned_at = ctx.clock.now_ms()
+    case.sent_back_by = None
     await case.save()
     await ctx.bot.notice(case.case_room, t(lang, "case.assigned_room", number=case.number))
     settings = await OperatorSettings.get(tenant.id, operator)
@@ -239,13 +240,18 @@ async def transfer(
 ) -> None:
     """Hand the case to another operator, or back to the queue (``target == "queue"``).
 
-    The confirmation goes into the case room (as a reply to ``reply_to``) before the previous
-    operator leaves it, so they see it."""
+    Sent back, the case remembers who sent it (routing passes over them until someone is
+    given it) and a nomination of that operator is given up. The confirmation goes into the
+    case room (as a reply to ``reply_to``) before the previous operator leaves it, so they
+    see it."""
     if case.status != ASSIGNED or case.case_room is None:
         raise conflict("case.not_assigned", number=case.number)
     previous = case.operator_id
     lang = tenant.language
     if target == "queue":
+        case.sent_back_by = previous
+        if case.nominee == previous:
+            case.nominee = None
         await requeue(ctx, tenant, case)
     else:
         operator = await _receiver(tenant, case, target)

@@ -13,7 +13,7 @@ from appservice.db import ADMIN, OPERATOR, ApiToken, Client, Tenant
 from appservice.services import clients, routing, shown_once, staff, tenants
 from appservice.services.errors import Refusal
 
-from . import board, letters, records, sessions, staff_accounts, statements
+from . import board, desk, letters, records, sessions, staff_accounts, statements
 from .api import PREFIX, attachment, body, context, field, ok, require_platform, tenant_of
 
 
@@ -421,6 +421,7 @@ def add_routes(app: web.Application) -> None:
     r.add_put(f"{t}/routing", set_routing)
     r.add_post(f"{t}/halt", halt)
     r.add_post(f"{t}/unhalt", unhalt)
+    desk.add_routes(app)
     records.add_routes(app)
     board.add_routes(app)
     sessions.add_routes(app)

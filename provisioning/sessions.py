@@ -120,6 +120,22 @@ async def remove_slot(request: web.Request) -> web.Response:
     return ok({"removed": [slot.number for slot in removed], "cancelled": cancelled})
 
 
+async def move_slot(request: web.Request) -> web.Response:
+    ctx = context(request)
+    tenant = await tenant_of(request)
+    data = await body(request)
+    slot, moved = await sessions.move_slot(
+        ctx,
+        tenant,
+        request.match_info["number"],
+        field(data, "date"),
+        field(data, "time"),
+        ctx.az.bot_mxid,
+        True,
+    )
+    return ok({**_slot_json(tenant, slot), "moved_bookings": [b.number for b in moved]})
+
+
 # Bookings
 
 
@@ -184,6 +200,7 @@ def add_routes(app: web.Application) -> None:
     r.add_get(f"{t}/slots", list_slots)
     r.add_post(f"{t}/slots", add_slots)
     r.add_delete(f"{t}/slots/{{number}}", remove_slot)
+    r.add_post(f"{t}/slots/{{number}}/move", move_slot)
     r.add_get(f"{t}/bookings", list_bookings)
     r.add_post(f"{t}/bookings/{{number}}/status", set_booking_status)
     r.add_post(f"{t}/operators/{{user_id}}/calendar-token", new_calendar_token)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 from aiohttp import web
 from ruamel.yaml import YAML
 
+from appservice import commands
 from appservice.config import Config
 from provisioning import api
 
@@ -27,6 +29,18 @@ TOKEN_TEXT = {
 }
 
 Operation = tuple[str, str]  # (METHOD, path template)
+# Commands whose operation the API must offer too; an operation names the commands it stands
+# for in `x-soudan-commands`.
+MUST_HAVE_ROUTES = {
+    "set-greeting",
+    "set-preview",
+    "set-personas",
+    "set-group-chat",
+    "set-text",
+    "set-intake",
+    "set-team",
+    "slot-move",
+}
 
 
 @pytest.fixture(scope="module")
@@ -216,3 +230,39 @@ async def test_served_document_is_this_file(aiohttp_client: Any) -> None:
     response = await client.get("/status")
     assert response.status == 401
     assert (await response.json())["errcode"] == "M_MISSING_TOKEN"
+
+
+def _core_calls(func: Callable[..., Any]) -> set[Any]:
+    """The functions of soudan's core (its services and toolkit, not a door) that ``func``
+    calls as ``module.function(…)``."""
+    found = set()
+    for module_name, name in re.findall(r"\b(\w+)\.(\w+)\(", _source(func)):
+        module = func.__globals__.get(module_name)
+        if not isinstance(module, types.ModuleType):
+            continue
+        target = getattr(module, name, None)
+        where = getattr(target, "__module__", "") or ""
+        if callable(target) and where.startswith("appservice.") and ".commands" not in where:
+            found.add(target)
+    return found
+
+
+def test_commands_and_their_routes_call_the_same_core(
+    doc: dict[str, Any], handlers: dict[Operation, Callable[..., Any]]
+) -> None:
+    """Route parity: each command named by an operation exists, and the operation's handler
+    calls the core function the command calls; the commands that must have a route have one."""
+    operations = _operations(doc)
+    mapped: dict[str, list[Operation]] = {}
+    for key, op in operations.items():
+        for name in op.get("x-soudan-commands", []):
+            mapped.setdefault(name, []).append(key)
+    assert MUST_HAVE_ROUTES - set(mapped) == set(), "commands without an API route"
+    for name, keys in mapped.items():
+        command = commands.get_command(name)
+        assert command is not None, f"x-soudan-commands names no command {name!r}"
+        called = _core_calls(command.func)
+        assert called, name
+        for key in keys:
+            assert called & _core_calls(handlers[key]), (name, key, called)
+            assert f"`{name}" in operations[key]["description"], (name, key)

@@ -154,6 +154,35 @@ async def test_nobody_online_then_someone_comes(
     await first.wait_for(_body(case_room, "three"))
 
 
+async def test_sent_back_to_the_queue_is_routed_again_past_the_sender(
+    stack: Stack, office: Office, users: OpenUser
+) -> None:
+    first, second = office.operators
+    await office.status(first, "online")
+    await office.status(second, "break")
+    client, room = await office.client(users, stack, "Returned")
+    await client.send_text(room, "help please")
+    case_room = await _assigned_to(office, first, "help please")
+    answer = await command(first, case_room, "!transfer queue")
+    assert answer.endswith("is back in the queue.")
+    # Nobody else is free: the case waits rather than going back to whoever sent it back,
+    # even when routing runs again.
+    await _not_invited(office, first)
+    await office.status(first, "online")
+    await _not_invited(office, first)
+    # Someone comes: they get it, with its history.
+    await office.status(second, "online")
+    assert await _assigned_to(office, second, "help please") == case_room
+    # Sent back again in auto mode, it goes at once to the other operator online.
+    await command(second, case_room, "!transfer queue")
+    assert await _assigned_to(office, first, "help please") == case_room
+    await client.send_text(room, "still here")
+    await first.wait_for(_body(case_room, "still here"))
+    await first.send_text(case_room, "I am back with you")
+    await client.wait_for(_body(room, "I am back with you"))
+    assert count(client, _body(room, ABSENT)) == 0  # the client was told nothing
+
+
 async def test_out_of_hours_and_opening_time(
     stack: Stack, office: Office, users: OpenUser
 ) -> None:

@@ -275,3 +275,71 @@ async def test_session_settings(stack: Stack, desk: Desk) -> None:
     assert changed == {**changes, "minutes": 30, "reminders": [60, 15]}
     assert await api.ok("GET", path) == changed
     assert (await api.ok("PATCH", path, {"reminders": []}))["reminders"] == []
+
+
+async def test_move_slot(stack: Stack, users: OpenUser, desk: Desk) -> None:
+    """As !slot-move: the slot and its booking move, the client is told; a refusal moves
+    nothing."""
+    api = Api(stack)
+    operator = desk.operators[0]
+    day = desk.today + timedelta(days=20)
+    path = f"{desk.path}/slots"
+    made = []
+    for hh_mm in ("10:00", "12:00"):
+        new = {"operator": operator, "date": str(day), "time": hh_mm, "minutes": 100}
+        made += (await api.ok("POST", path, new))["slots"]
+    first, second = made
+    nickname = f"Nick{secrets.token_hex(3)}"
+    created = await api.ok("POST", f"{desk.path}/clients", {"nickname": nickname})
+    client = await users(stack.hs.url, created["user_id"], created["password"])
+    room = (await client.client.joined_rooms()).rooms[0]  # type: ignore[union-attr]
+    asked = await client.send_text(room, f"!book {first['number']}")
+    booked = await client.wait_for(reply_to(asked, room), timeout=30)
+    assert booked["content"]["body"].startswith("Booked ("), booked
+    span = f"from={day}&to={day + timedelta(days=1)}&operator={operator}"
+    before = (await api.ok("GET", f"{path}?{span}"))["slots"]
+    assert before == [{**first, "booked": 1}, second]
+
+    move = f"{path}/{first['number']}/move"
+    error = await refused(
+        api, "POST", move, {"date": str(day), "time": "10:30"}, 409, "SOUDAN_CONFLICT"
+    )
+    assert f"overlaps slot #{second['number']}" in error
+    for bad in (
+        {"date": str(day), "time": "25:00"},
+        {"date": "2026-02-30", "time": "10:00"},
+        {"date": str(desk.today - timedelta(days=1)), "time": "10:00"},
+    ):
+        await refused(api, "POST", move, bad, 400, "M_INVALID_PARAM")
+    await refused(api, "POST", move, {"date": str(day)}, 400, "M_BAD_JSON")
+    await refused(api, "POST", move, None, 400, "M_NOT_JSON", raw=b"10:00")
+    unknown = f"{path}/99999/move"
+    await refused(api, "POST", unknown, {"date": str(day), "time": "9:00"}, 404, "M_NOT_FOUND")
+    other = await bare_tenant(api, prefix="s")
+    token = (await api.ok("POST", f"/tenants/{other}/tokens", {"label": "other"}))["token"]
+    await refused(
+        api, "POST", move, {"date": str(day), "time": "9:00"}, 403, "M_FORBIDDEN", token=token
+    )
+    assert (await api.ok("GET", f"{path}?{span}"))["slots"] == before
+
+    target = day + timedelta(days=1)
+    moved = await api.ok("POST", move, {"date": str(target), "time": "9:30"})
+    start = desk.at(target, "09:30")
+    assert moved == {
+        **first,
+        "starts_at": int(start.timestamp() * 1000),
+        "ends_at": int(start.timestamp() * 1000) + 100 * 60_000,
+        "start": start.isoformat(),
+        "end": desk.at(target, "11:10").isoformat(),
+        "booked": 1,
+        "moved_bookings": [moved["moved_bookings"][0]],
+    }
+    after = (await api.ok("GET", f"{path}?{span}"))["slots"]
+    assert after == [second, {k: v for k, v in moved.items() if k != "moved_bookings"}]
+    await client.wait_for(
+        lambda r, e: r == room and "has moved to" in str(e.get("content", {}).get("body"))
+    )
+    bookings = (await api.ok("GET", f"{desk.path}/bookings?{span}"))["bookings"]
+    assert [(b["number"], b["date"], b["start"]) for b in bookings] == [
+        (moved["moved_bookings"][0], str(target), "09:30")
+    ]

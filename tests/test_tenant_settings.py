@@ -96,3 +96,142 @@ async def test_hours_and_settings_are_the_same_through_the_command_and_the_api(
         assert reason in await _refused(api, "PATCH", settings, body), body
     assert await _stored(api, by_api) == stored
     assert await _stored(api, by_command) == stored
+
+
+async def _desk(api: Api, tenant: TenantFixture) -> dict[str, Any]:
+    """The notices' wording, the intake question and each operator's team, as read back."""
+    path = f"/tenants/{tenant.slug}"
+    teams = (await api.ok("GET", f"{path}/teams"))["operators"]
+    return {
+        "texts": await api.ok("GET", f"{path}/texts"),
+        **await api.ok("GET", f"{path}/intake"),
+        "teams": [operator["team"] for operator in teams],
+    }
+
+
+async def test_texts_intake_and_teams_are_the_same_through_the_command_and_the_api(
+    stack: Stack, users: OpenUser
+) -> None:
+    api = Api(stack)
+    by_command = await new_tenant(stack, api, users)
+    by_api = await new_tenant(stack, api, users)
+    operator: dict[str, str] = {}
+    for tenant in (by_command, by_api):
+        operator[tenant.slug], _ = stack.new_user("operator")
+        await api.ok(
+            "POST", f"/tenants/{tenant.slug}/operators", {"user_id": operator[tenant.slug]}
+        )
+    path = f"/tenants/{by_api.slug}"
+    team_path = f"{path}/operators/{operator[by_api.slug]}/team"
+    before = await _desk(api, by_api)
+    assert before == await _desk(api, by_command)
+    assert before["texts"]["absent"] == {
+        "text": "Nobody can answer right now. Your message is kept as an inquiry and someone "
+        "will answer as soon as they are back.",
+        "custom": False,
+    }
+    assert (before["intake"], before["teams"]) == (None, [None])
+
+    # The same bad input gets the same reason through either door, and changes nothing.
+    for text, method, where, body in (
+        ("!set-text goodbye Bye", "PUT", f"{path}/texts/goodbye", {"text": "Bye"}),
+        ("!set-text absent " + "x" * 2001, "PUT", f"{path}/texts/absent", {"text": "x" * 2001}),
+        (
+            "!set-intake Why? | @work=work | Family=family",
+            "PUT",
+            f"{path}/intake",
+            {"question": "Why?", "answers": [{"label": "@work", "team": "work"}] * 2},
+        ),
+        (
+            "!set-intake Why? | Work=work | Family=" + "f" * 65,
+            "PUT",
+            f"{path}/intake",
+            {
+                "question": "Why?",
+                "answers": [{"label": "Work", "team": "work"}, {"label": "F", "team": "f" * 65}],
+            },
+        ),
+        (f"!set-team {operator[by_command.slug]} !team", "PUT", team_path, {"team": "!team"}),
+    ):
+        assert await by_command.command(text) == await _refused(api, method, where, body), text
+    assert "team" in await _refused(api, "PUT", team_path, {"team": 7})
+    assert await by_command.command(f"!set-team {stack.admin_id} work") == (
+        f"{stack.admin_id} is not an operator."
+    )
+    status, data = await api.call("PUT", f"{path}/operators/{stack.admin_id}/team", {"team": "a"})
+    assert (status, data) == (
+        404,
+        {"errcode": "M_NOT_FOUND", "error": f"{stack.admin_id} is not an operator."},
+    )
+    one = {"question": "Why?", "answers": [{"label": "Work", "team": "work"}]}
+    assert "needs 2 to 20 answers (got 1)" in await _refused(api, "PUT", f"{path}/intake", one)
+    many = {**one, "answers": one["answers"] * 21}
+    assert "needs 2 to 20 answers (got 21)" in await _refused(api, "PUT", f"{path}/intake", many)
+    for body in ({"question": "Why?", "answers": "Work=work"}, {"question": "Why?"}, {}):
+        status, data = await api.call("PUT", f"{path}/intake", body)
+        assert (status, data["errcode"]) == (400, "M_BAD_JSON"), body
+    for where, body in ((f"{path}/texts/absent", {}), (team_path, {"colour": "red"})):
+        status, data = await api.call("PUT", where, body)
+        assert (status, data["errcode"]) == (400, "M_BAD_JSON"), where
+    # Another tenant's token, and a tenant that does not exist.
+    token = (await api.ok("POST", f"/tenants/{by_command.slug}/tokens", {"label": "t"}))["token"]
+    for method, where, body in (
+        ("PUT", f"{path}/texts/absent", {"text": "Hi"}),
+        ("PUT", f"{path}/intake", one),
+        ("DELETE", f"{path}/intake", None),
+        ("PUT", team_path, {"team": "work"}),
+        ("GET", f"{path}/teams", None),
+    ):
+        status, data = await api.call(method, where, body, token=token)
+        assert (status, data["errcode"]) == (403, "M_FORBIDDEN"), where
+        status, data = await api.call(method, where.replace(by_api.slug, "nosuchdesk"), body)
+        assert (status, data["errcode"]) == (404, "M_NOT_FOUND"), where
+    assert await _desk(api, by_api) == before
+    assert await _desk(api, by_command) == before
+
+    # The same changes through either door read back the same.
+    for text, answer in (
+        ("!set-text absent Back soon. Write to us any time.", "The “absent” text is set."),
+        (
+            "!set-intake What is it about? | Work=work | Family=family",
+            "The intake question is set.",
+        ),
+        (
+            f"!set-team {operator[by_command.slug]} work",
+            f"{operator[by_command.slug]} is in team: work",
+        ),
+    ):
+        assert await by_command.command(text) == answer
+    set_text = await api.ok(
+        "PUT", f"{path}/texts/absent", {"text": " Back soon. Write to us any time. "}
+    )
+    assert set_text == {
+        "kind": "absent",
+        "text": "Back soon. Write to us any time.",
+        "custom": True,
+    }
+    intake = {
+        "question": "What is it about?",
+        "answers": [{"label": "Work", "team": "work"}, {"label": " Family", "team": "family "}],
+    }
+    assert (await api.ok("PUT", f"{path}/intake", intake))["intake"] == {
+        "question": "What is it about?",
+        "answers": [{"label": "Work", "team": "work"}, {"label": "Family", "team": "family"}],
+    }
+    assert await api.ok("PUT", team_path, {"team": "work"}) == {
+        "user_id": operator[by_api.slug],
+        "team": "work",
+    }
+    after = await _desk(api, by_api)
+    assert after == await _desk(api, by_command)
+    assert after["texts"]["absent"]["custom"] and not after["texts"]["halt"]["custom"]
+    assert after["teams"] == ["work"]
+
+    # And undone the same way.
+    assert await by_command.command("!set-intake none") == "The intake question is removed."
+    assert await api.ok("DELETE", f"{path}/intake") == {"intake": None}
+    await by_command.command(f"!set-team {operator[by_command.slug]} none")
+    assert (await api.ok("PUT", team_path, {"team": None}))["team"] is None
+    undone = await _desk(api, by_api)
+    assert undone == await _desk(api, by_command)
+    assert (undone["intake"], undone["teams"]) == (None, [None])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import caseroom
 from ..db import Case, OperatorSettings
+from ..services import routing
 from .handler import CommandEvent, Place, UsageError, command
 
 
@@ -55,7 +56,7 @@ async def transfer(evt: CommandEvent) -> None:
     if len(evt.args) != 1:
         raise UsageError
     case = await _own_case(evt)
-    await caseroom.transfer(evt.ctx, evt.the_tenant, case, evt.arg(0), reply_to=evt.event_id)
+    await routing.transfer(evt.ctx, evt.the_tenant, case, evt.arg(0), reply_to=evt.event_id)
 
 
 @command("persona", Place.STAFF, "cases")

@@ -141,8 +141,9 @@ async def set_intake(evt: CommandEvent) -> None:
     if not evt.args:
         raise UsageError
     spec = evt.rest(0)
-    await routing.set_intake(evt.the_tenant, None if spec == "none" else spec)
-    await evt.reply(evt.t("intake.set" if spec != "none" else "intake.cleared"))
+    intake = None if spec == "none" else routing.intake_of_line(spec)
+    await routing.set_intake(evt.the_tenant, intake)
+    await evt.reply(evt.t("intake.set" if intake else "intake.cleared"))
 
 
 @command("set-team", Place.ADMIN, "routing")

@@ -14,7 +14,7 @@ OPEN = (WAITING, ASSIGNED)
 COLUMNS = (
     "id, tenant_id, client_id, number, status, operator_id, case_room, opened_at, assigned_at, "
     "first_response_at, closed_at, rating, rating_poll, nominee, team, intake_poll, category_id, "
-    "intake_answer, last_reply_at"
+    "intake_answer, last_reply_at, sent_back_by"
 )
 
 
@@ -43,6 +43,8 @@ class Case:
     category_id: int | None = None
     intake_answer: str | None = None
     last_reply_at: int | None = None
+    # Who sent the case back to the queue: routing passes over them until it is assigned.
+    sent_back_by: UserID | None = None
 
     @property
     def handled(self) -> bool:
@@ -191,8 +193,8 @@ class Case:
         await self.db.execute(
             "UPDATE consult_case SET status=$2, operator_id=$3, case_room=$4, assigned_at=$5, "
             "first_response_at=$6, closed_at=$7, rating=$8, rating_poll=$9, nominee=$10, "
-            "team=$11, intake_poll=$12, category_id=$13, intake_answer=$14, last_reply_at=$15 "
-            "WHERE id=$1",
+            "team=$11, intake_poll=$12, category_id=$13, intake_answer=$14, last_reply_at=$15, "
+            "sent_back_by=$16 WHERE id=$1",
             self.id,
             self.status,
             self.operator_id,
@@ -208,4 +210,5 @@ class Case:
             self.category_id,
             self.intake_answer,
             self.last_reply_at,
+            self.sent_back_by,
         )

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from mautrix.types import UserID
+from mautrix.types import EventID, UserID
 
 from .. import caseroom, hooks, hours, i18n
 from ..bot import send_notice
@@ -37,6 +37,8 @@ CASE_EXPIRY = "case_expiry"
 OPENING = "opening"
 NOMINATION_EXPIRY = "nomination_expiry"
 TEXT_KINDS = ("out_of_hours", "absent", "halt", "apology")
+MAX_ANSWERS = 20  # a poll offers no more (MSC3381)
+MAX_TEXT = 2000
 
 
 def text(tenant: Tenant, kind: str) -> str:
@@ -54,6 +56,8 @@ async def _tell_client_once(
 async def pick(ctx: Context, tenant: Tenant, case: Case, client: Client) -> UserID | None:
     """The operator for the case now, or None (manual queue, or nobody can take it)."""
     states = [s for s in await OperatorState.all(tenant.id) if s.status == ONLINE]
+    # Whoever sent the case back to the queue is passed over, even if nobody else is free.
+    states = [s for s in states if s.user_id != case.sent_back_by]
     if case.team:
         states = [s for s in states if s.team == case.team]
     states = [s for s in states if await may_have(tenant, s.user_id, client)]
@@ -98,9 +102,24 @@ async def route(ctx: Context, tenant: Tenant, case: Case, *, quiet: bool = False
         await caseroom.assign(ctx, tenant, case, operator)
         return
     online = [s for s in await OperatorState.all(tenant.id) if s.status == ONLINE]
+    if case.assigned_at is not None:
+        return  # it had an operator: a handover is invisible to the client, so not a word
     if not quiet and (case.nominee or not online or tenant.assign_mode == "auto"):
         # Nobody who may take it is free: one notice per case, and it waits as an inquiry.
         await _tell_client_once(ctx, tenant, client, "absent", f"case-{case.id}")
+
+
+async def transfer(
+    ctx: Context, tenant: Tenant, case: Case, target: str, reply_to: EventID | None = None
+) -> None:
+    """Hand the case to another operator, or send it back to the queue (``"queue"``). A case
+    sent back is routed again at once by the usual rules, passing over the operator who sent
+    it back (they may still take it); with nobody else free, it waits in the queue. The client
+    is told nothing either way."""
+    await caseroom.transfer(ctx, tenant, case, target, reply_to=reply_to)
+    if target == "queue":
+        await route(ctx, tenant, case, quiet=True)
+        await _announce_waiting(ctx, tenant, case)
 
 
 async def route_waiting(ctx: Context, tenant: Tenant) -> None:
@@ -311,35 +330,58 @@ async def nominate_operator(
 # Intake: a question when a case opens, whose answer picks the team
 
 
-async def set_intake(tenant: Tenant, spec: str | None) -> None:
-    """``question | label=team | label=team …``; None removes the question."""
-    if spec is None:
-        tenant.intake = None
-        await tenant.save()
-        return
+def intake_of_line(spec: str) -> dict[str, Any]:
+    """The intake as typed in a command: ``question | label=team | label=team …``."""
     parts = [part.strip() for part in spec.split("|")]
-    question, choices = parts[0], parts[1:]
-    if not question or len(choices) < 2:
-        raise Refusal("intake.format")
     answers = []
-    for choice in choices:
+    for choice in parts[1:]:
         label, sep, team = choice.rpartition("=")
         if not sep or not label.strip() or not team.strip():
             raise Refusal("intake.format")
-        answers.append(
-            {"label": validate.name(label, "answer"), "team": validate.name(team, "team")}
-        )
-    tenant.intake = {"question": validate.text(question, "question", 500), "answers": answers}
+        answers.append({"label": label, "team": team})
+    if not parts[0] or len(answers) < 2:
+        raise Refusal("intake.format")
+    return {"question": parts[0], "answers": answers}
+
+
+async def set_intake(tenant: Tenant, intake: object | None) -> dict[str, Any] | None:
+    """The question asked when a case opens, ``{"question": …, "answers": [{"label": …,
+    "team": …}, …]}`` (two answers or more); None removes it. All is checked first."""
+    if intake is None:
+        tenant.intake = None
+        await tenant.save()
+        return None
+    if not isinstance(intake, dict) or not isinstance(intake.get("answers"), list):
+        raise Refusal("intake.bad_answers", errcode="M_BAD_JSON")
+    question = validate.text(intake.get("question"), "question", 500)
+    answers = []
+    for answer in intake["answers"]:
+        if not isinstance(answer, dict):
+            raise Refusal("intake.bad_answers", errcode="M_BAD_JSON")
+        label = validate.name(answer.get("label"), "answer")
+        answers.append({"label": label, "team": validate.name(answer.get("team"), "team")})
+    if not 2 <= len(answers) <= MAX_ANSWERS:
+        raise Refusal("intake.answers", low=2, high=MAX_ANSWERS, count=len(answers))
+    tenant.intake = {"question": question, "answers": answers}
     await tenant.save()
+    return tenant.intake
 
 
-async def set_team(tenant: Tenant, operator: object, team: str | None) -> None:
+async def set_team(tenant: Tenant, operator: object, team: object | None) -> str | None:
+    """Put an operator in a team (the answers to the intake question name teams), or in none."""
     user_id = validate.user_id(operator)
     if not await tenant.has_member(user_id, "operator"):
         raise not_found("operator.unknown", user_id=user_id)
     state = await OperatorState.get(tenant.id, user_id)
-    state.team = validate.name(team, "team") if team else None
+    state.team = validate.name(team, "team") if team is not None else None
     await state.save()
+    return state.team
+
+
+async def teams(tenant: Tenant) -> dict[UserID, str | None]:
+    """Each operator of the tenant and their team."""
+    states = {s.user_id: s.team for s in await OperatorState.all(tenant.id)}
+    return {user_id: states.get(user_id) for user_id in await tenant.members("operator")}
 
 
 async def ask_intake(ctx: Context, tenant: Tenant, case: Case, client: Client) -> None:
@@ -430,11 +472,19 @@ async def change_hours(
     await tenant.save()
 
 
-async def set_text(tenant: Tenant, kind: str, value: str) -> None:
+async def set_text(tenant: Tenant, kind: str, value: object) -> None:
+    """The tenant's own wording of one of the notices clients get (``TEXT_KINDS``)."""
     if kind not in TEXT_KINDS:
         raise Refusal("routing.bad_text_kind", value=kind[:20], options=", ".join(TEXT_KINDS))
-    tenant.texts = {**tenant.texts, kind: validate.text(value, "text", 2000)}
+    tenant.texts = {**tenant.texts, kind: validate.text(value, "text", MAX_TEXT)}
     await tenant.save()
+
+
+def texts_of(tenant: Tenant) -> dict[str, dict[str, Any]]:
+    """Each notice's wording now, and whether it is the tenant's own."""
+    return {
+        kind: {"text": text(tenant, kind), "custom": kind in tenant.texts} for kind in TEXT_KINDS
+    }
 
 
 async def set_mode(tenant: Tenant, mode: str, limit: object | None = None) -> None:
