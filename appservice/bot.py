@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable
+from typing import Any, cast
 
 from mautrix.api import Method, SynapseAdminPath
 from mautrix.appservice import IntentAPI
@@ -38,6 +40,17 @@ def txn_for(source: str, purpose: str) -> str:
     return "soudan-" + hashlib.sha256(f"{purpose}\0{source}".encode()).hexdigest()[:40]
 
 
+# Two kinds of message, chosen per message by whoever sends it:
+# - a notice (``m.notice``): replies to commands, status lines, anything a person reads when they
+#   look. The homeserver's default push rule ``.m.rule.suppress_notices`` comes before every
+#   other rule, so a notice never notifies anyone, mention or not.
+# - an alert (``m.text``): something a person must be woken for (a case for them, a client
+#   waiting, a reminder, a broadcast, maintenance). It mentions that person through
+#   ``m.mentions`` (``.m.rule.is_user_mention``: notify with sound and highlight), or the whole
+#   room where the room is the audience (``.m.rule.is_room_mention``, allowed to the room's
+#   creator). An alert that names nobody still notifies through the default message rules.
+
+
 async def send_notice(
     intent: IntentAPI,
     room_id: RoomID,
@@ -46,10 +59,40 @@ async def send_notice(
     txn_id: str | None = None,
     reply_to: EventID | None = None,
 ) -> EventID:
+    """A message nobody is woken for (see above)."""
     content = TextMessageEventContent(msgtype=MessageType.NOTICE, body=text)
     if reply_to:
         content.set_reply(reply_to)
     return await intent.send_message_event(room_id, EventType.ROOM_MESSAGE, content, txn_id=txn_id)
+
+
+def alert_content(
+    text: str, mention: UserID | Iterable[UserID] | None = None, *, room: bool = False
+) -> dict[str, Any]:
+    """The content of an alert: ``m.text`` mentioning ``mention`` (one user or several), or
+    everyone in the room with ``room``. An explicit empty ``m.mentions`` keeps a name that
+    happens to be in the text from counting as a mention."""
+    users = [mention] if isinstance(mention, str) else sorted(set(mention or ()))
+    mentions: dict[str, Any] = {"user_ids": users} if users else {}
+    if room:
+        mentions["room"] = True
+    return {"msgtype": MessageType.TEXT.value, "body": text, "m.mentions": mentions}
+
+
+async def send_alert(
+    intent: IntentAPI,
+    room_id: RoomID,
+    text: str,
+    *,
+    mention: UserID | Iterable[UserID] | None = None,
+    room: bool = False,
+    txn_id: str | None = None,
+) -> EventID:
+    """A message that must reach a person now (see above): it rings on their devices."""
+    content = alert_content(text, mention, room=room)
+    return await intent.send_message_event(
+        room_id, EventType.ROOM_MESSAGE, cast(Any, content), txn_id=txn_id
+    )
 
 
 async def send_file(
@@ -99,7 +142,22 @@ class Bot:
         )
 
     async def notice(self, room_id: RoomID, text: str, *, txn_id: str | None = None) -> EventID:
+        """A reply or status line: read when looked at, never rings."""
         return await send_notice(self.intent, room_id, text, txn_id=txn_id)
+
+    async def alert(
+        self,
+        room_id: RoomID,
+        text: str,
+        *,
+        mention: UserID | Iterable[UserID] | None = None,
+        room: bool = False,
+        txn_id: str | None = None,
+    ) -> EventID:
+        """Something ``mention`` (or, with ``room``, everyone in the room) must be woken for."""
+        return await send_alert(
+            self.intent, room_id, text, mention=mention, room=room, txn_id=txn_id
+        )
 
     async def send_file(
         self,

@@ -18,7 +18,17 @@ from mautrix.types import EventID, RoomID, UserID
 from . import hooks, relay
 from .bot import send_notice, txn_for
 from .context import Context
-from .db import OPERATOR, Case, Client, EventMap, OperatorSettings, Package, Persona, Room
+from .db import (
+    OPERATOR,
+    Case,
+    Client,
+    EventMap,
+    OperatorSettings,
+    OperatorState,
+    Package,
+    Persona,
+    Room,
+)
 from .db import room as room_kinds
 from .db.case import ASSIGNED, CLOSED, WAITING
 from .db.tenant import Tenant
@@ -91,6 +101,42 @@ async def announcement(
     return t(lang, "case.waiting", number=case.number, alias=client.alias) + preview
 
 
+async def takers(tenant: Tenant, case: Case) -> list[UserID]:
+    """Who a waiting case must wake: in a manual queue, the online operators who may take it.
+    In auto mode routing gives the case away at once, and only the one who gets it is told."""
+    if tenant.assign_mode != "manual":
+        return []
+    return [
+        state.user_id
+        for state in await OperatorState.all(tenant.id)
+        if state.status == "online"
+        and await permissions.may_see(
+            await OperatorSettings.get(tenant.id, state.user_id), case.client_id, case.nominee
+        )
+    ]
+
+
+async def announce(
+    ctx: Context,
+    tenant: Tenant,
+    case: Case,
+    client: Client,
+    first_line: str | None = None,
+    *,
+    txn_id: str | None = None,
+) -> None:
+    """The staff room hears of a waiting case: an alert to the operators who may take it now,
+    a plain notice when there is nobody to wake."""
+    if not tenant.staff_room:
+        return
+    text = await announcement(tenant, case, client, first_line)
+    wake = await takers(tenant, case)
+    if wake:
+        await ctx.bot.alert(tenant.staff_room, text, mention=wake, txn_id=txn_id)
+    else:
+        await ctx.bot.notice(tenant.staff_room, text, txn_id=txn_id)
+
+
 async def queue(
     tenant: Tenant, settings: OperatorSettings | None
 ) -> list[tuple[Case, Client | None]]:
@@ -120,7 +166,7 @@ async def take(ctx: Context, tenant: Tenant, number: object, operator: UserID) -
     settings = await OperatorSettings.get(tenant.id, operator)
     if not await permissions.may_see(settings, case.client_id, case.nominee):
         raise forbidden("case.out_of_scope", number=case.number)
-    await assign(ctx, tenant, case, operator)
+    await assign(ctx, tenant, case, operator, ring=False)  # they asked for it just now
     return case
 
 
@@ -145,7 +191,12 @@ async def _receiver(tenant: Tenant, case: Case, target: object) -> UserID:
     return operator
 
 
-async def assign(ctx: Context, tenant: Tenant, case: Case, operator: UserID) -> None:
+async def assign(
+    ctx: Context, tenant: Tenant, case: Case, operator: UserID, *, ring: bool = True
+) -> None:
+    """Give the case to ``operator``: the case room opens (or they are invited back) with what
+    the client wrote so far. Unless they took it themselves (``ring`` false), the first line
+    there is an alert to them."""
     client = await Client.get(case.client_id)
     assert client is not None
     ghost = await client_ghost(ctx, tenant, client)
@@ -168,7 +219,11 @@ async def assign(ctx: Context, tenant: Tenant, case: Case, operator: UserID) -> 
     case.assigned_at = ctx.clock.now_ms()
     case.sent_back_by = None
     await case.save()
-    await ctx.bot.notice(case.case_room, t(lang, "case.assigned_room", number=case.number))
+    assigned = t(lang, "case.assigned_room", number=case.number)
+    if ring:
+        await ctx.bot.alert(case.case_room, assigned, mention=operator)
+    else:
+        await ctx.bot.notice(case.case_room, assigned)
     settings = await OperatorSettings.get(tenant.id, operator)
     await ctx.bot.notice(case.case_room, await records.client_card(tenant, client, case, settings))
     for pending in await EventMap.pending(case.id):
@@ -280,8 +335,8 @@ async def requeue(ctx: Context, tenant: Tenant, case: Case) -> None:
     case.operator_id = None
     await case.save()
     client = await Client.get(case.client_id)
-    if tenant.staff_room and client:
-        await ctx.bot.notice(tenant.staff_room, await announcement(tenant, case, client))
+    if client:
+        await announce(ctx, tenant, case, client)
 
 
 async def close(ctx: Context, tenant: Tenant, case: Case) -> None:

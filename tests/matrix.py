@@ -147,6 +147,34 @@ async def history(homeserver: str, user: User, room_id: str) -> list[dict[str, A
         return list((await response.json())["chunk"])
 
 
+async def notifications(homeserver: str, user: User) -> dict[str, dict[str, Any]]:
+    """Every notification the homeserver keeps for the user (its own push rules decided
+    them), by event ID."""
+    found: dict[str, dict[str, Any]] = {}
+    params = {"limit": "100"}
+    headers = {"Authorization": f"Bearer {user.client.access_token}"}
+    async with aiohttp.ClientSession() as session:
+        while True:
+            async with session.get(
+                f"{homeserver}/_matrix/client/v3/notifications", params=params, headers=headers
+            ) as response:
+                assert response.status == 200, await response.text()
+                page = await response.json()
+            for item in page["notifications"]:
+                found[item["event"]["event_id"]] = item
+            if not page.get("next_token"):
+                return found
+            params["from"] = page["next_token"]
+
+
+def highlighted(notification: dict[str, Any]) -> bool:
+    """Whether a notification is a highlight (a mention of the user or of the room)."""
+    return any(
+        isinstance(a, dict) and a.get("set_tweak") == "highlight" and a.get("value", True)
+        for a in notification["actions"]
+    )
+
+
 async def settle(user: User, seconds: float = 2.0) -> None:
     """Keep syncing for a while, so that a duplicate that would arrive late is seen."""
     deadline = time.monotonic() + seconds

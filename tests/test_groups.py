@@ -18,7 +18,7 @@ from appservice import db
 from appservice.db import Group
 
 from .conftest import OpenUser, Stack
-from .matrix import User
+from .matrix import User, highlighted, notifications
 from .tenants import Api, TenantFixture, bare_tenant, login_details, new_tenant
 
 
@@ -119,7 +119,9 @@ async def test_a_counseling_group_is_an_audience_for_notices(
     assert answer == "Sent the notice to 2 clients."
     for user, desk in ((aki, aki_desk), (ben, ben_desk)):
         notice = await user.wait_for(_text(desk, "The meeting moves to Friday."))
-        assert notice["content"]["msgtype"] == "m.notice"
+        # A broadcast rings: a text that mentions its reader (notices never notify).
+        assert notice["content"]["msgtype"] == "m.text"
+        assert notice["content"]["m.mentions"] == {"user_ids": [user.user_id]}
     assert not await _finds(stack, aki, ben)
 
     # A refused change says why and changes nothing.
@@ -186,6 +188,12 @@ async def test_club_members_talk_in_their_group_room(
     assert state[("m.room.member", aki.user_id)]["displayname"] == "Aki"
     assert state[("m.room.member", ben.user_id)]["displayname"] == "Ben"
     assert not await _finds(stack, aki, ben)
+    # A broadcast to the group rings for everyone in its room (a room mention by its owner).
+    await tenant.command("!broadcast-group Go Practice moves to eleven.")
+    notice = await ben.wait_for(_text(group_room, "Practice moves to eleven."))
+    assert notice["content"]["msgtype"] == "m.text"
+    assert notice["content"]["m.mentions"] == {"room": True}
+    assert highlighted((await notifications(stack.hs.url, ben))[notice["event_id"]])
 
 
 async def _database(stack: Stack) -> Database:

@@ -102,9 +102,12 @@ async def open_case(ctx: Context, tenant: Tenant, client: Client, raw: dict[str,
             raw["type"], raw.get("content", {}), caseroom.operator_side(ctx, tenant, client)
         )
         first_line = copy.text if isinstance(copy, leak.Copy) else None
-        await ctx.bot.notice(
-            tenant.staff_room,
-            await caseroom.announcement(tenant, case, client, first_line or ""),
+        await caseroom.announce(
+            ctx,
+            tenant,
+            case,
+            client,
+            first_line or "",
             txn_id=txn_for(raw["event_id"], "case-announce"),
         )
     log.info("Case %s of tenant %s opened", case.number, tenant.slug)

@@ -12,7 +12,7 @@ from mautrix.types import RoomID, UserID
 
 from .. import hooks
 from ..accounts import AccountError
-from ..bot import send_notice
+from ..bot import send_alert, send_notice
 from ..context import Context
 from ..db import Client, Group, Room, Tenant
 from ..db import room as room_kinds
@@ -227,7 +227,7 @@ async def list_groups(tenant: Tenant) -> list[tuple[Group, list[Client]]]:
 
 async def broadcast(ctx: Context, tenant: Tenant, text: object, group: object = None) -> int:
     """A notice from the desk to every client of the tenant, or to one group (see
-    :func:`groups.send_to_group`)."""
+    :func:`groups.send_to_group`); it rings for each client."""
     body = validate.text(text, "notice", 4000)
     if group is not None:
         return await groups.send_to_group(ctx, tenant, await find_group(tenant, group), body)
@@ -235,7 +235,7 @@ async def broadcast(ctx: Context, tenant: Tenant, text: object, group: object = 
     sent = 0
     for client in await Client.all(tenant.id):
         if client.room_id:
-            await send_notice(desk, client.room_id, body)
+            await send_alert(desk, client.room_id, body, mention=client.user_id)
             sent += 1
     return sent
 

@@ -19,7 +19,7 @@ import logging
 
 from mautrix.types import Membership, MemberStateEventContent, RoomID, UserID
 
-from ..bot import send_notice
+from ..bot import send_alert
 from ..context import Context
 from ..db import Client, Group, Room, Tenant, Timer
 from ..db import room as room_kinds
@@ -158,19 +158,20 @@ async def admit(ctx: Context, tenant: Tenant, group: Group, client: Client) -> N
 
 
 async def send_to_group(ctx: Context, tenant: Tenant, group: Group, body: str) -> int:
-    """A notice to a group: in its room where members talk there, else in each member's own
-    desk room. Returns how many members it was sent for."""
+    """A notice to a group: in its room where members talk there (for everyone in it), else in
+    each member's own desk room (for them). It rings: a broadcast is meant to reach people.
+    Returns how many members it was sent for."""
     desk = ctx.desk(tenant.slug)
     members = await group.members()
     if tenant.group_chat:
         if not group.room_id:
             return 0
-        await send_notice(desk, group.room_id, body)
+        await send_alert(desk, group.room_id, body, room=True)
         return len(members)
     sent = 0
     for client in members:
         if client.room_id:
-            await send_notice(desk, client.room_id, body)
+            await send_alert(desk, client.room_id, body, mention=client.user_id)
             sent += 1
     return sent
 

@@ -42,15 +42,16 @@ async def tell(
     ctx: Context, tenant: Tenant, operator: UserID, kind: str, once: str, **params: object
 ) -> None:
     """Tell the operator in their private room, if they asked for this kind of notice; at most
-    once per ``once``."""
+    once per ``once``. They asked to be told: it rings (an alert mentioning them)."""
     settings = await OperatorSettings.get(tenant.id, operator)
     if settings.notify != "dm" or not getattr(settings, f"notify_{kind}"):
         return
     room_id = await private_room(ctx, tenant, settings)
     if await NoticeSent.claim(room_id, f"notify-{kind}", once):
-        await ctx.bot.notice(
+        await ctx.bot.alert(
             room_id,
             t(tenant.language, f"notify.{kind}", **params),
+            mention=operator,
             txn_id=txn_for(f"{room_id}\0{once}", f"notify-{kind}"),
         )
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from mautrix.errors import MatrixError
 
-from ..bot import send_notice
+from ..bot import send_alert
 from ..context import Context
 from ..db import OPERATOR, ApiToken, Client, Room, Tenant, Timer
 from ..db import room as room_kinds
@@ -274,15 +274,16 @@ async def _notify_maintenance(
     for tenant in await Tenant.all():
         lang: Lang = tenant.language
         text = t(lang, key, start=start, end=end, message=payload["message"])
+        # It rings: users must know ahead of time, and again when it starts.
         if tenant.admin_room:
-            await ctx.bot.notice(tenant.admin_room, text)
+            await ctx.bot.alert(tenant.admin_room, text, room=True)
             sent += 1
         desk = ctx.desk(tenant.slug)
         for client in await Client.all(tenant.id):
             if client.room_id:
                 # A timer that runs again after a crash sends with the same transaction IDs.
                 txn = f"soudan-maint-{timer_id}-{client.id}" if timer_id else None
-                await send_notice(desk, client.room_id, text, txn_id=txn)
+                await send_alert(desk, client.room_id, text, mention=client.user_id, txn_id=txn)
                 sent += 1
     return sent
 

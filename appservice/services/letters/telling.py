@@ -51,6 +51,7 @@ async def tell_counselor_of_grant(ctx: Context, tenant: Tenant, package: Package
             terms=type_line(tenant.language, package),
         ),
         f"granted-{package.id}-{package.operator_id}",
+        alert=True,  # a package given to them, as a case is
     )
 
 
@@ -66,12 +67,25 @@ async def operator_room(ctx: Context, tenant: Tenant, package: Package) -> RoomI
 
 
 async def tell_operator(
-    ctx: Context, tenant: Tenant, package: Package, text: str, why: str
+    ctx: Context, tenant: Tenant, package: Package, text: str, why: str, *, alert: bool = False
 ) -> None:
+    """Tell the package's counselor; with ``alert``, it rings for them."""
     room = await operator_room(ctx, tenant, package)
-    await ctx.bot.notice(room, text, txn_id=txn_for(f"{room}\0{why}", "letters-operator"))
+    txn_id = txn_for(f"{room}\0{why}", "letters-operator")
+    if alert:
+        await ctx.bot.alert(room, text, mention=package.operator_id, txn_id=txn_id)
+    else:
+        await ctx.bot.notice(room, text, txn_id=txn_id)
 
 
-async def tell_admins(ctx: Context, tenant: Tenant, text: str, why: str) -> None:
-    if tenant.admin_room:
-        await ctx.bot.notice(tenant.admin_room, text, txn_id=txn_for(why, "letters-admin"))
+async def tell_admins(
+    ctx: Context, tenant: Tenant, text: str, why: str, *, alert: bool = False
+) -> None:
+    """Tell the admin room; with ``alert``, it rings for everyone there."""
+    if not tenant.admin_room:
+        return
+    txn_id = txn_for(why, "letters-admin")
+    if alert:
+        await ctx.bot.alert(tenant.admin_room, text, room=True, txn_id=txn_id)
+    else:
+        await ctx.bot.notice(tenant.admin_room, text, txn_id=txn_id)

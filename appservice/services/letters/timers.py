@@ -41,6 +41,7 @@ async def on_reminder(ctx: Context, timer: Timer) -> None:
             due=due_day_text(tenant, package.due_at),
         ),
         f"reminder-{package.id}-{package.due_at}",
+        alert=True,
     )
 
 
@@ -63,6 +64,7 @@ async def on_overdue(ctx: Context, timer: Timer) -> None:
         tenant,
         t(lang, "letters.overdue_admin", **params),
         f"overdue-{package.id}-{package.due_at}",
+        alert=True,
     )
     await tell_operator(
         ctx,
@@ -70,6 +72,7 @@ async def on_overdue(ctx: Context, timer: Timer) -> None:
         package,
         t(lang, "letters.overdue_operator", **params),
         f"overdue-{package.id}-{package.due_at}",
+        alert=True,
     )
 
 

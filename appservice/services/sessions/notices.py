@@ -6,7 +6,7 @@ from __future__ import annotations
 from mautrix.types import EventID, RoomID, UserID
 
 from ... import calendar_file
-from ...bot import send_notice, txn_for
+from ...bot import send_alert, send_notice, txn_for
 from ...context import Context
 from ...db import Booking, Client, OperatorSettings, OperatorState
 from ...db.tenant import Tenant
@@ -37,11 +37,13 @@ async def tell_both(
     *,
     why: str | None = None,
     room: RoomID | None = None,
+    alert: bool = False,
     **extra: object,
 ) -> None:
     """Tell the client (desk room) and the operator (``room``, or their private room) about a
     booking, each in their own words and, with ``method``, with a calendar file of it. Every
-    send has a transaction ID from ``why``, so a retry is one event."""
+    send has a transaction ID from ``why``, so a retry is one event. With ``alert`` (a reminder,
+    the video link) it rings for both, each mentioned."""
     lang = tenant.language
     why = why or f"{booking.uid}-{booking.sequence}"
     params = {
@@ -55,20 +57,28 @@ async def tell_both(
     if client and client.room_id:
         desk = ctx.desk(tenant.slug)
         name = await operator_name(tenant, booking.operator_id)
-        await send_notice(
-            desk,
-            client.room_id,
-            t(lang, client_key, name=name, **params),
-            txn_id=txn_for(why, client_key),
-            reply_to=source,
-        )
+        text = t(lang, client_key, name=name, **params)
+        if alert:
+            await send_alert(
+                desk, client.room_id, text, mention=client.user_id, txn_id=txn_for(why, client_key)
+            )
+        else:
+            await send_notice(
+                desk, client.room_id, text, txn_id=txn_for(why, client_key), reply_to=source
+            )
         if method:
             summary = t(lang, "sessions.ics_client_summary", tenant=tenant.name, name=name)
             await send_ics(
                 desk, tenant, client.room_id, calendar_entry(booking, summary), method, why
             )
     room = room or await operator_room(ctx, tenant, booking.operator_id)
-    await ctx.bot.notice(room, t(lang, operator_key, **params), txn_id=txn_for(why, operator_key))
+    text = t(lang, operator_key, **params)
+    if alert:
+        await ctx.bot.alert(
+            room, text, mention=booking.operator_id, txn_id=txn_for(why, operator_key)
+        )
+    else:
+        await ctx.bot.notice(room, text, txn_id=txn_for(why, operator_key))
     if method:
         entry = calendar_entry(booking, operator_summary(tenant, booking))
         await send_ics(ctx.az.intent, tenant, room, entry, method, why)

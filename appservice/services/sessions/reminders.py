@@ -65,6 +65,7 @@ async def on_reminder(ctx: Context, timer: Timer) -> None:
         "sessions.reminder_client",
         "sessions.reminder_operator",
         why=f"{booking.uid}-{booking.starts_at}-{minutes}",
+        alert=True,
         soon=_before(tenant.language, minutes),
     )
 
@@ -102,6 +103,7 @@ async def on_video(ctx: Context, timer: Timer) -> None:
         "sessions.video_client",
         "sessions.video_operator",
         why=f"{booking.uid}-{booking.starts_at}",
+        alert=True,
         room=await _meeting_room(ctx, tenant, booking, client),
         link=video_link(tenant, booking),
     )
