@@ -21,7 +21,7 @@ from appservice.services.errors import Refusal
 from appservice.services.staff_accounts import localpart_for
 
 from .conftest import OpenUser, Stack
-from .matrix import User, reply_to
+from .matrix import User, highlighted, notifications, reply_to
 from .tenants import Api, bare_tenant, command, login_details, refused
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "config" / "example-config.yaml"
@@ -120,6 +120,9 @@ async def test_from_a_new_tenant_to_its_first_operator(
     await client.send_text(client_room, "Is anyone there?")
     alert = await operator.wait_for(_body(rooms["staff"], "Case #1"))
     assert "is waiting" in alert["content"]["body"]
+    # It rings: the homeserver's own push rules list it for the operator, as a mention.
+    listed = (await notifications(stack.hs.url, operator)).get(alert["event_id"])
+    assert listed is not None and highlighted(listed), listed
     assert await command(operator, rooms["staff"], "!take 1") == "Case #1 has been taken."
     case_room = await operator.wait_for_invite(ignore=(rooms["space"],))
     await operator.join(case_room)
