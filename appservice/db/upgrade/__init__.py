@@ -17,4 +17,5 @@ from . import (  # noqa: E402,F401
     v11_case_sequence,
     v12_board_text,
     v13_group_rooms,
+    v15_records_survive,
 )
