@@ -1,0 +1,166 @@
+"""Removing a client ends the account and keeps the records: a month with a consultation
+(rating, note, ticket), a session and a letter package, its summary and its statement read the
+same before and after the removal; an open case is closed with the reason."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import aiohttp
+
+from .conftest import OpenUser, Stack
+from .tenants import (
+    PREFIX,
+    Api,
+    add_operators,
+    command,
+    login_details,
+    new_client,
+    new_tenant,
+)
+from .test_sessions import _add_slot, _clinic, _starts
+from .test_statements import _ms
+from .test_tenants import login_fails
+
+
+async def _bytes(api: Api, path: str) -> bytes:
+    headers = {"Authorization": f"Bearer {api.platform_token}"}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(api.stack.soudan.url + PREFIX + path, headers=headers) as response,
+    ):
+        assert response.status == 200, await response.text()
+        return await response.read()
+
+
+async def _records(api: Api, admin: Any, slug: str) -> dict[str, Any]:
+    """Everything the tenant reports about October: summaries, cases, tickets, bookings,
+    packages and the statement, as the API and the admin room give them."""
+    t = f"/tenants/{slug}"
+    return {
+        "summary": await api.ok("GET", f"{t}/summary?month=2026-10"),
+        "summary_text": await admin.command("!summary 2026-10"),
+        "cases": await api.ok("GET", f"{t}/cases"),
+        "case_text": await admin.command("!case 1"),
+        "export_csv": await _bytes(api, f"{t}/cases/export?format=csv"),
+        "tickets": await api.ok("GET", f"{t}/tickets?status=all"),
+        "ticket": await api.ok("GET", f"{t}/tickets/1"),
+        "bookings": await api.ok("GET", f"{t}/bookings?from=2026-10-01&to=2026-10-31"),
+        "packages": await api.ok("GET", f"{t}/packages"),
+        "statements": await api.ok("GET", f"{t}/statements"),
+        "statement": await api.ok("GET", f"{t}/statements/S1"),
+        "statement_csv": await _bytes(api, f"{t}/statements/1?format=csv"),
+    }
+
+
+async def test_removing_a_client_keeps_the_month_as_reported(
+    stack: Stack, users: OpenUser
+) -> None:
+    api = Api(stack)
+    await api.ok("POST", "/debug/clock", {"to_ms": _ms("2026-09-25T12:00")})
+    try:
+        await _october(stack, users, api)
+    finally:
+        await api.ok("POST", "/debug/clock", {"to_ms": int(time.time() * 1000)})
+
+
+async def _october(stack: Stack, users: OpenUser, api: Api) -> None:
+    clinic = await _clinic(stack, users, operators=1)
+    admin, (sato,) = clinic.tenant, clinic.operators
+    await admin.command("!letter-settings session-price=8000")
+    await admin.command("!package-type add Standard replies=4 days=2 chars=3000 price=12000")
+    (slot,) = await _add_slot(clinic, sato, "2026-10-01 10:00")
+    client_id, password = login_details(await admin.command("!add-client Aoi"))
+    client = await users(stack.hs.url, client_id, password)
+    room = (await client.client.joined_rooms()).rooms[0]  # type: ignore[union-attr]
+    booked = await command(client, room, f"!book {slot}")
+    label = re.search(r"\((B\d+)\)", booked)[1]  # type: ignore[index]
+    await clinic.move_to(_ms("2026-10-01T11:00"))
+    assert await command(sato, admin.staff_room, f"!session {label} done") == (
+        f"Recorded {label} as done."
+    )
+
+    # A consultation with a note, a ticket and a rating.
+    await clinic.move_to(_ms("2026-10-05T10:00"))
+    await client.send_text(room, "I cannot sleep")
+    taken = await command(sato, admin.staff_room, "!take 1")
+    assert "#1" in taken, taken
+    case_room = await sato.wait_for_invite(ignore=(admin.space_room,))
+    await sato.join(case_room)
+    await sato.wait_for(_starts(case_room, "I cannot sleep"), timeout=30)
+    await sato.send_text(case_room, "Tell me about your evenings")
+    await client.wait_for(_starts(room, "Tell me about your evenings"))
+    assert await command(sato, case_room, "!note Sleep diary suggested") == (
+        "Note added to case #1."
+    )
+    ticket = await command(sato, case_room, "!ticket Follow up | Ask again in a week")
+    assert ticket.startswith("Ticket #1 opened from case #1."), ticket
+    await sato.send_text(case_room, "!close")
+    await client.wait_for(_starts(room, "How was this consultation?"))
+    await client.send_text(room, "4")
+    await client.wait_for(_starts(room, "Thank you for your answer."))
+    await clinic.move_to(_ms("2026-10-20T12:00"))
+    granted = await admin.command(f"!package-grant Aoi Standard {sato.user_id}")
+    assert granted.startswith("Package P1 granted."), granted
+
+    # November 1st: October's statement is made and sent by itself.
+    since = len(sato.events)
+    await clinic.move_to(_ms("2026-11-01T09:00") + 5_000)
+    await sato.wait_for(
+        _starts(clinic.private[sato.user_id], "Your statement S1 for 2026-10: 2 lines"),
+        since=since,
+        timeout=30,
+    )
+    before = await _records(api, admin, admin.slug)
+    # What is compared is the month as reported, with the client in it under their alias.
+    assert before["summary"]["opened"] == 1 and before["summary"]["average_rating"] == 4
+    assert [c["client"] for c in before["cases"]["cases"]] == ["Aoi"], before["cases"]
+    assert "Sleep diary suggested" in before["case_text"]
+    assert before["ticket"]["title"] == "Follow up"
+    assert [b["client"] for b in before["bookings"]["bookings"]] == ["Aoi"]
+    assert [line["client"] for line in before["statement"]["lines"]] == ["Aoi", "Aoi"]
+    assert before["statement"]["total"] == 20000
+
+    answer = await admin.command("!remove-client Aoi")
+    assert answer == (
+        "Removed the client “Aoi”: the account is deactivated; "
+        "their cases and records stay under their alias."
+    )
+    after = await _records(api, admin, admin.slug)
+    for key, value in before.items():
+        assert after[key] == value, key
+    # The account is ended: no login, not among the clients, its nickname free again.
+    assert await login_fails(stack.hs.url, client_id, password)
+    assert "Aoi" not in await admin.command("!clients")
+    status, _ = await api.call("GET", f"/tenants/{admin.slug}/clients/Aoi/record")
+    assert status == 404
+    again = await admin.command("!add-client Aoi")
+    new_id, _ = login_details(again)
+    assert new_id != client_id
+    listing = (await api.ok("GET", f"/tenants/{admin.slug}/clients"))["clients"]
+    assert listing == [{"nickname": "Aoi", "user_id": new_id}]
+    assert await _records(api, admin, admin.slug) == before
+
+
+async def test_removing_a_client_closes_their_open_case(stack: Stack, users: OpenUser) -> None:
+    api = Api(stack)
+    tenant = await new_tenant(stack, api, users)
+    (operator,) = await add_operators(stack, api, users, tenant, 1)
+    client, room = await new_client(stack, users, tenant, "Ren")
+    await client.send_text(room, "Hello")
+    await command(operator, tenant.staff_room, "!take 1")
+    case_room = await operator.wait_for_invite(ignore=(tenant.space_room,))
+    await operator.join(case_room)
+    await operator.wait_for(_starts(case_room, "Hello"))
+    await api.ok("DELETE", f"/tenants/{tenant.slug}/clients/Ren")
+    await operator.wait_for(
+        _starts(case_room, "Case #1 is closed: the client's account was removed.")
+    )
+    (case,) = (await api.ok("GET", f"/tenants/{tenant.slug}/cases"))["cases"]
+    assert (case["status"], case["client"]) == ("closed", "Ren")
+    # Gone from the list, and a second removal finds nobody.
+    assert (await api.ok("GET", f"/tenants/{tenant.slug}/clients"))["clients"] == []
+    status, data = await api.call("DELETE", f"/tenants/{tenant.slug}/clients/Ren")
+    assert (status, data["errcode"]) == (404, "M_NOT_FOUND"), data
