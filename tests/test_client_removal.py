@@ -6,9 +6,17 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
+from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
+from mautrix.types import UserID
+from mautrix.util.async_db import Database, UpgradeTable
+
+from appservice import db
+from appservice.db import Client, Tenant
 
 from .conftest import OpenUser, Stack
 from .tenants import (
@@ -164,3 +172,58 @@ async def test_removing_a_client_closes_their_open_case(stack: Stack, users: Ope
     assert (await api.ok("GET", f"/tenants/{tenant.slug}/clients"))["clients"] == []
     status, data = await api.call("DELETE", f"/tenants/{tenant.slug}/clients/Ren")
     assert (status, data["errcode"]) == (404, "M_NOT_FOUND"), data
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+async def test_the_migration_keeps_clients_and_frees_nicknames_of_removed_ones(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if backend == "postgres":
+        url = request.getfixturevalue("postgres").create_database(
+            f"removal_{uuid.uuid4().hex[:12]}"
+        )
+    else:
+        url = f"sqlite:{tmp_path / 'removal.db'}"
+    before = UpgradeTable(version_table_name="soudan_version", database_name="soudan")
+    before.upgrades = db.upgrade_table.upgrades[:14]
+    old = Database.create(url, upgrade_table=before)
+    await old.start()
+    await old.execute(
+        "INSERT INTO tenant (slug, name, preset, language, created_at) "
+        "VALUES ('acme', 'Acme', 'counseling', 'en', 0)"
+    )
+    await old.execute(
+        "INSERT INTO client (tenant_id, user_id, nickname, created_at, alias) "
+        "VALUES (1, '@c-old:x', 'Aoi', 0, 'Aoi')"
+    )
+    await old.stop()
+
+    database = Database.create(url, upgrade_table=db.upgrade_table)
+    await database.start()
+    db.init(database)
+    try:
+        tenant = await Tenant.get_by_slug("acme")
+        assert tenant is not None and not tenant.deleted
+        client = await Client.get_by_nickname(tenant.id, "Aoi")
+        assert client is not None and not client.removed
+        # Two clients still there cannot share a nickname.
+        with pytest.raises(Exception, match=r"(?i)unique"):
+            await Client.insert(tenant.id, UserID("@c-twin:x"), "Aoi", 1)
+        # Once removed, the nickname is free; the removed client stays, alias and all.
+        await client.mark_removed(2)
+        again = await Client.insert(tenant.id, UserID("@c-new:x"), "Aoi", 3)
+        assert [c.id for c in await Client.all(tenant.id)] == [again.id]
+        kept = await Client.get(client.id)
+        assert kept is not None and kept.removed and kept.alias == "Aoi"
+        assert await Client.get_by_user(UserID("@c-old:x")) is None
+        # A deleted tenant is found by no ordinary look-up, and keeps its slug.
+        await tenant.mark_deleted(4)
+        assert await Tenant.get_by_slug("acme") is None and await Tenant.all() == []
+        gone = await Tenant.get_any_by_slug("acme")
+        assert gone is not None and gone.deleted
+    finally:
+        await database.stop()
