@@ -116,11 +116,12 @@ class SynapseAccounts:
             raise AccountError("resetting a password", e) from e
         return password
 
-    async def deactivate(self, user_id: UserID) -> None:
-        """Deactivate and erase: the account leaves its rooms and can never log in again."""
+    async def deactivate(self, user_id: UserID, erase: bool = False) -> None:
+        """The account leaves its rooms and can never log in again. Its messages stay as they
+        are unless ``erase``: erasing a person's content is a deliberate operation of its own."""
         try:
             await self.bot.api.request(
-                Method.POST, SynapseAdminPath.v1.deactivate[user_id], {"erase": True}
+                Method.POST, SynapseAdminPath.v1.deactivate[user_id], {"erase": erase}
             )
         except MatrixRequestError as e:
             raise AccountError("removing an account", e) from e
@@ -136,6 +137,18 @@ class SynapseAccounts:
             raise AccountError("reading the rooms of a user", e) from e
         found = response.get("memberships") or {}
         return {RoomID(room): str(membership) for room, membership in found.items()}
+
+    async def room_members(self, room_id: RoomID) -> list[UserID]:
+        """Everyone joined to a room of this homeserver, whoever can see into it."""
+        try:
+            response = await self.bot.api.request(
+                Method.GET, SynapseAdminPath.v1.rooms[room_id].members
+            )
+        except MatrixRequestError as e:
+            if e.http_status == 404:
+                return []  # a room the homeserver no longer knows
+            raise AccountError("reading the members of a room", e) from e
+        return [UserID(user) for user in response.get("members") or []]
 
     async def join(self, user_id: UserID, *room_ids: RoomID) -> None:
         """Accept invites for the user, so their rooms are open at their first login."""

@@ -48,8 +48,9 @@ async def client_ghost(ctx: Context, tenant: Tenant, client: Client) -> IntentAP
     if client.ghost:
         return ctx.az.intent.user(UserID(ctx.config.ghost_mxid(client.ghost)))
     if tenant.preset == "workplace" or not client.nickname:
-        # An alias that says nothing about the person; unique within the tenant.
-        taken = {c.alias for c in await Client.all(tenant.id)}
+        # An alias that says nothing about the person; unique within the tenant, removed
+        # clients included (their records still go by theirs).
+        taken = await Client.aliases(tenant.id)
         alias = ""
         while not alias or alias in taken:
             alias = t(tenant.language, "case.alias", number=secrets.randbelow(9000) + 1000)
@@ -340,14 +341,16 @@ async def requeue(ctx: Context, tenant: Tenant, case: Case) -> None:
 
 
 async def close(ctx: Context, tenant: Tenant, case: Case) -> None:
-    """Close the case and ask the client for a rating (a poll, with a plain-text fallback)."""
+    """Close the case and ask the client for a rating (a poll, with a plain-text fallback);
+    a removed client is asked nothing, and the case room is told why the case closed."""
     if case.status not in (ASSIGNED, WAITING):
         raise conflict("case.closed_already", number=case.number)
     client = await Client.get(case.client_id)
     case.status = CLOSED
     case.closed_at = ctx.clock.now_ms()
     lang = tenant.language
-    if client and client.room_id:
+    gone = client is None or client.removed
+    if client and client.room_id and not gone:
         choices = [(value, t(lang, f"case.rating.{value}")) for value in RATINGS]
         case.rating_poll = await polls.send_poll(
             ctx,
@@ -360,7 +363,8 @@ async def close(ctx: Context, tenant: Tenant, case: Case) -> None:
         )
     await case.save()
     if case.case_room:
-        await ctx.bot.notice(case.case_room, t(lang, "case.closed_room", number=case.number))
+        key = "case.closed_client_removed" if gone else "case.closed_room"
+        await ctx.bot.notice(case.case_room, t(lang, key, number=case.number))
     await ctx.hooks.run(hooks.CASE_CLOSED, ctx, tenant, case)
 
 

@@ -73,8 +73,10 @@ class MatrixHandler:
         """The tenant and the client of a client's room, when the client is the sender."""
         assert room is not None and room.client_id is not None and room.tenant_id is not None
         client = await Client.get(room.client_id)
-        if client is None or sender != client.user_id:
-            return None  # the desk's or board's own events, or someone the client invited
+        if client is None or client.removed or sender != client.user_id:
+            # The desk's or board's own events, someone the client invited, or a removed
+            # client's last events (their account is being ended).
+            return None
         tenant = await Tenant.get(room.tenant_id)
         return (tenant, client) if tenant else None
 
@@ -172,7 +174,11 @@ class MatrixHandler:
         # of a stranger's choosing is no place for the platform's bot: the invite is refused
         # with the reason. Clients talk to the desk in the rooms made for them, never the bot.
         sender = UserID(evt.sender)
-        known = await Room.get(evt.room_id) is not None
+        room = await Room.get(evt.room_id)
+        # A deleted tenant's rooms are no longer soudan's: the bot left them for good.
+        known = room is not None and (
+            room.tenant_id is None or await Tenant.get(room.tenant_id) is not None
+        )
         if self.ctx.is_own_user(sender) or (known and not self.ctx.config.is_client(sender)):
             log.debug("Joining %s, invited by %s", evt.room_id, sender)
             await self.ctx.az.intent.join_room(evt.room_id)
@@ -304,6 +310,8 @@ class MatrixHandler:
             case = await Case.get(room.case_id)
             client = await Client.get(case.client_id) if case else None
         if case is None or client is None or case.status != ASSIGNED or not case.case_room:
+            return None
+        if client.removed:
             return None
         tenant = await Tenant.get(case.tenant_id)
         if tenant is None or tenant.suspended or tenant.halted or not client.room_id:

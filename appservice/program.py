@@ -38,6 +38,7 @@ from .services import (
     shown_once,
     staff,
     statements,
+    tenant_deletion,
     tenants,
 )
 
@@ -188,6 +189,7 @@ class SoudanProgram(Program):
         self.provisioning_ctx.append(self.ctx)
         timer_handlers = {
             **tenants.TIMER_HANDLERS,
+            **tenant_deletion.TIMER_HANDLERS,
             **staff.TIMER_HANDLERS,
             **routing.TIMER_HANDLERS,
             **history.TIMER_HANDLERS,

@@ -10,7 +10,7 @@ from mautrix.types import UserID
 
 from appservice.context import Context
 from appservice.db import ADMIN, OPERATOR, ApiToken, Client, Tenant
-from appservice.services import clients, routing, shown_once, staff, tenants
+from appservice.services import clients, routing, shown_once, staff, tenant_deletion, tenants
 from appservice.services.errors import Refusal
 
 from . import board, desk, letters, records, sessions, staff_accounts, statements
@@ -64,6 +64,23 @@ async def list_tenants(request: web.Request) -> web.Response:
 
 async def get_tenant(request: web.Request) -> web.Response:
     return ok(await _tenant_json(await tenant_of(request)))
+
+
+async def delete_tenant(request: web.Request) -> web.Response:
+    require_platform(request)
+    tenant = await tenant_of(request)
+    given = (await body(request)).get("confirm")
+    done = await tenant_deletion.delete_confirmed(context(request), tenant, given)
+    return ok(
+        {
+            "slug": tenant.slug,
+            "deleted": True,
+            "exported_files": done.files,
+            "accounts_deactivated": done.accounts,
+            "rooms_left": done.rooms,
+            "complete": done.complete,
+        }
+    )
 
 
 async def add_admin(request: web.Request) -> web.Response:
@@ -387,6 +404,7 @@ def add_routes(app: web.Application) -> None:
     r.add_post("/tenants", create_tenant)
     r.add_get("/tenants", list_tenants)
     r.add_get(t, get_tenant)
+    r.add_delete(t, delete_tenant)
     r.add_post(f"{t}/admins", add_admin)
     r.add_delete(f"{t}/admins/{{user_id}}", remove_admin)
     r.add_post(f"{t}/suspend", suspend)

@@ -58,4 +58,7 @@ def test_the_features_list_their_clean_up_in_their_tables() -> None:
         hooks.CLIENT_LEFT: sessions.client_left,
     }
     assert letters.HOOKS == {hooks.OPERATOR_LEFT: letters.operator_left}
-    assert routing.HOOKS == {hooks.CASE_CLOSED: routing.case_closed}
+    assert routing.HOOKS == {
+        hooks.CASE_CLOSED: routing.case_closed,
+        hooks.OPERATOR_LEFT: routing.operator_left,
+    }

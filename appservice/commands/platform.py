@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from mautrix.types import UserID
 
 from ..db import OPERATOR, ApiToken, Tenant
-from ..services import staff, tenants
+from ..services import staff, tenant_deletion, tenants
 from .handler import CommandEvent, Place, UsageError, command
 from .staff import ended_note
 
@@ -126,6 +126,35 @@ async def set_seats(evt: CommandEvent) -> None:
         return
     await tenants.set_seats(tenant, value)
     await evt.reply(evt.t("tenant.seats_set", slug=tenant.slug, limit=tenant.seat_limit))
+
+
+@command("delete-tenant", Place.CONTROL, "tenants")
+async def delete_tenant(evt: CommandEvent) -> None:
+    if len(evt.args) not in (1, 2):
+        raise UsageError
+    if len(evt.args) == 1:
+        asked = await tenant_deletion.request(evt.ctx, evt.arg(0))
+        await evt.reply(
+            evt.t(
+                "tenant.delete_asked",
+                slug=asked.tenant.slug,
+                name=asked.tenant.name,
+                code=asked.code,
+                minutes=tenant_deletion.CONFIRM_MS // 60_000,
+            )
+        )
+        return
+    done = await tenant_deletion.confirm(evt.ctx, evt.arg(0), evt.arg(1))
+    text = evt.t(
+        "tenant.deleted",
+        slug=done.tenant.slug,
+        files=len(done.files),
+        accounts=done.accounts,
+        rooms=done.rooms,
+    )
+    if not done.complete:
+        text += "\n" + evt.t("tenant.deleted_later", count=done.failures)
+    await evt.reply(text)
 
 
 @command("issue-token", Place.CONTROL, "tokens")

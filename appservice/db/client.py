@@ -9,7 +9,11 @@ from mautrix.util.async_db import Database
 
 @dataclass
 class Client:
-    """A client account: a nickname (none for vouchers), its Matrix ID and its client room."""
+    """A client account: a nickname (none for vouchers), its Matrix ID and its client room.
+
+    A removed client keeps its row (``removed_at``): its records stay under its alias. Only
+    :meth:`get` finds it; every look-up by person (nickname, Matrix ID, the tenant's list)
+    finds the clients still there."""
 
     db: ClassVar[Database]
 
@@ -22,9 +26,11 @@ class Client:
     ghost: str | None = None
     alias: str | None = None
     board_room: RoomID | None = None
+    removed_at: int | None = None
 
     _COLUMNS: ClassVar[str] = (
-        "id, tenant_id, user_id, nickname, room_id, created_at, ghost, alias, board_room"
+        "id, tenant_id, user_id, nickname, room_id, created_at, ghost, alias, board_room, "
+        "removed_at"
     )
 
     @classmethod
@@ -40,14 +46,18 @@ class Client:
     @classmethod
     async def get_by_user(cls, user_id: UserID) -> Client | None:
         return cls._from_row(
-            await cls.db.fetchrow(f"SELECT {cls._COLUMNS} FROM client WHERE user_id=$1", user_id)
+            await cls.db.fetchrow(
+                f"SELECT {cls._COLUMNS} FROM client WHERE user_id=$1 AND removed_at IS NULL",
+                user_id,
+            )
         )
 
     @classmethod
     async def get_by_nickname(cls, tenant_id: int, nickname: str) -> Client | None:
         return cls._from_row(
             await cls.db.fetchrow(
-                f"SELECT {cls._COLUMNS} FROM client WHERE tenant_id=$1 AND nickname=$2",
+                f"SELECT {cls._COLUMNS} FROM client WHERE tenant_id=$1 AND nickname=$2 "
+                "AND removed_at IS NULL",
                 tenant_id,
                 nickname,
             )
@@ -60,9 +70,20 @@ class Client:
     @classmethod
     async def all(cls, tenant_id: int) -> list[Client]:
         rows = await cls.db.fetch(
-            f"SELECT {cls._COLUMNS} FROM client WHERE tenant_id=$1 ORDER BY id", tenant_id
+            f"SELECT {cls._COLUMNS} FROM client WHERE tenant_id=$1 AND removed_at IS NULL "
+            "ORDER BY id",
+            tenant_id,
         )
         return [cls(**dict(row)) for row in rows]
+
+    @classmethod
+    async def aliases(cls, tenant_id: int) -> set[str]:
+        """Every alias the tenant's clients were given, removed clients' too: records name a
+        client by alias, so an alias is never given twice."""
+        rows = await cls.db.fetch(
+            "SELECT alias FROM client WHERE tenant_id=$1 AND alias IS NOT NULL", tenant_id
+        )
+        return {str(row["alias"]) for row in rows}
 
     @classmethod
     async def insert(
@@ -84,8 +105,30 @@ class Client:
         self.room_id = room_id
         await self.db.execute("UPDATE client SET room_id=$2 WHERE id=$1", self.id, room_id)
 
-    async def delete(self) -> None:
-        await self.db.execute("DELETE FROM client WHERE id=$1", self.id)
+    async def mark_removed(self, now: int | None) -> None:
+        """Removed at ``now``, or (None) there again: a removal the homeserver refused."""
+        self.removed_at = now
+        await self.db.execute("UPDATE client SET removed_at=$2 WHERE id=$1", self.id, now)
+
+    @classmethod
+    async def remove_all(cls, tenant_id: int, now: int) -> None:
+        await cls.db.execute(
+            "UPDATE client SET removed_at=$2 WHERE tenant_id=$1 AND removed_at IS NULL",
+            tenant_id,
+            now,
+        )
+
+    @classmethod
+    async def user_ids_ever(cls, tenant_id: int) -> list[UserID]:
+        """The accounts made for the tenant's clients, removed ones included."""
+        rows = await cls.db.fetch(
+            "SELECT user_id FROM client WHERE tenant_id=$1 ORDER BY id", tenant_id
+        )
+        return [UserID(row["user_id"]) for row in rows]
+
+    @property
+    def removed(self) -> bool:
+        return self.removed_at is not None
 
     async def set_ghost(self, ghost: str, alias: str) -> None:
         self.ghost, self.alias = ghost, alias
@@ -155,6 +198,7 @@ class Group:
             "SELECT c.id, c.tenant_id, c.user_id, c.nickname, c.room_id, c.created_at, "
             "c.ghost, c.alias "
             "FROM client c JOIN group_member m ON m.client_id=c.id WHERE m.group_id=$1 "
+            "AND c.removed_at IS NULL "
             "ORDER BY c.nickname",
             self.id,
         )

@@ -89,6 +89,17 @@ class Timer:
                 await timer.finish(now)
 
     @classmethod
+    async def cancel_for_tenant(cls, tenant_id: int, now: int) -> int:
+        """Mark every pending timer whose payload names the tenant as done; how many."""
+        rows = await cls.db.fetch(
+            "SELECT id, kind, due_at, payload FROM timer WHERE done_at IS NULL"
+        )
+        found = [timer for timer in cls._of(rows) if timer.payload.get("tenant") == tenant_id]
+        for timer in found:
+            await timer.finish(now)
+        return len(found)
+
+    @classmethod
     def _of(cls, rows: list[Any]) -> list[Timer]:
         return [
             cls(id=r["id"], kind=r["kind"], due_at=r["due_at"], payload=json.loads(r["payload"]))

@@ -78,3 +78,13 @@ class Room:
             "SELECT room_id FROM room WHERE tenant_id=$1 AND user_id=$2", tenant_id, user_id
         )
         return [RoomID(row["room_id"]) for row in rows]
+
+    @classmethod
+    async def of_tenant(cls, tenant_id: int) -> list[RoomID]:
+        """Every room soudan made for the tenant, its space last."""
+        rows = await cls.db.fetch(
+            "SELECT room_id FROM room WHERE tenant_id=$1 "
+            "ORDER BY CASE WHEN kind='space' THEN 1 ELSE 0 END, room_id",
+            tenant_id,
+        )
+        return [RoomID(row["room_id"]) for row in rows]

@@ -16,8 +16,11 @@ _COLUMNS = (
     "assign_mode, max_open, timezone, hours, closed_dates, texts, halted_at, intake, board, "
     "board_room, board_max_chars, board_daily_topics, session_minutes, session_cutoff_hours, "
     "session_reminders, video_lead_minutes, video_url, country, currency, session_price, "
-    "package_month, letter_reminder, group_chat"
+    "package_month, letter_reminder, group_chat, deleted_at"
 )
+# A deleted tenant keeps its row and its records; no look-up but the ``_any`` ones finds it,
+# so nothing of it is relayed, scheduled or answered.
+_LIVE = "deleted_at IS NULL"
 
 
 @dataclass
@@ -62,6 +65,7 @@ class Tenant(TenantMembers):
     package_month: str = "started"
     letter_reminder: str = "start"
     group_chat: bool = False  # members of a group talk with each other in its room
+    deleted_at: int | None = None
 
     @classmethod
     def _from_row(cls, row: Any) -> Tenant | None:
@@ -84,22 +88,68 @@ class Tenant(TenantMembers):
     def halted(self) -> bool:
         return self.halted_at is not None
 
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
     @classmethod
     async def get_by_slug(cls, slug: str) -> Tenant | None:
         return cls._from_row(
-            await cls.db.fetchrow(f"SELECT {_COLUMNS} FROM tenant WHERE slug=$1", slug)
+            await cls.db.fetchrow(f"SELECT {_COLUMNS} FROM tenant WHERE slug=$1 AND {_LIVE}", slug)
         )
 
     @classmethod
     async def get(cls, tenant_id: int) -> Tenant | None:
         return cls._from_row(
+            await cls.db.fetchrow(
+                f"SELECT {_COLUMNS} FROM tenant WHERE id=$1 AND {_LIVE}", tenant_id
+            )
+        )
+
+    @classmethod
+    async def get_any(cls, tenant_id: int) -> Tenant | None:
+        """The tenant, deleted or not."""
+        return cls._from_row(
             await cls.db.fetchrow(f"SELECT {_COLUMNS} FROM tenant WHERE id=$1", tenant_id)
         )
 
     @classmethod
+    async def get_any_by_slug(cls, slug: str) -> Tenant | None:
+        """The tenant that has or had this slug, deleted or not."""
+        return cls._from_row(
+            await cls.db.fetchrow(f"SELECT {_COLUMNS} FROM tenant WHERE slug=$1", slug)
+        )
+
+    @classmethod
     async def all(cls) -> list[Tenant]:
-        rows = await cls.db.fetch(f"SELECT {_COLUMNS} FROM tenant ORDER BY slug")
+        rows = await cls.db.fetch(f"SELECT {_COLUMNS} FROM tenant WHERE {_LIVE} ORDER BY slug")
         return [t for t in map(cls._from_row, rows) if t]
+
+    async def mark_deleted(self, now: int) -> None:
+        self.deleted_at = now
+        await self.db.execute(
+            "UPDATE tenant SET deleted_at=$2, deletion_code=NULL, deletion_code_until=NULL "
+            "WHERE id=$1",
+            self.id,
+            now,
+        )
+
+    async def set_deletion_code(self, code: str | None, until: int | None) -> None:
+        await self.db.execute(
+            "UPDATE tenant SET deletion_code=$2, deletion_code_until=$3 WHERE id=$1",
+            self.id,
+            code,
+            until,
+        )
+
+    async def deletion_code(self) -> tuple[str, int] | None:
+        """The confirmation code asked for last, and until when it holds."""
+        row = await self.db.fetchrow(
+            "SELECT deletion_code, deletion_code_until FROM tenant WHERE id=$1", self.id
+        )
+        if row is None or row["deletion_code"] is None:
+            return None
+        return str(row["deletion_code"]), int(row["deletion_code_until"])
 
     @classmethod
     async def insert(cls, slug: str, name: str, preset: str, language: Lang, now: int) -> Tenant:

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 from mautrix.errors import MatrixError
 from mautrix.types import RoomID, UserID
 
-from .. import hooks
+from .. import caseroom, hooks
 from ..accounts import AccountError
 from ..bot import send_alert, send_notice
 from ..context import Context
-from ..db import Client, Group, Room, Tenant
+from ..db import Case, Client, Group, Room, Tenant
 from ..db import room as room_kinds
 from ..i18n import t
 from ..rooms import create_room
@@ -126,13 +126,28 @@ async def reset_password(ctx: Context, tenant: Tenant, ref: object) -> tuple[Cli
 
 
 async def remove_client(ctx: Context, tenant: Tenant, ref: object) -> Client:
+    """End the client's account and keep their records: the account is deactivated (not
+    erased), their open case is closed, their sessions to come are cancelled, and their cases,
+    ratings, notes, tickets, bookings, packages and statements stay under their alias."""
     client = await find_client(tenant, ref)
+    # Marked first, so that the account's leaving its rooms (which deactivation brings) is not
+    # taken for a client who left by hand and must be brought back.
+    await client.mark_removed(ctx.clock.now_ms())
     try:
         await ctx.accounts.deactivate(client.user_id)
     except AccountError as e:
+        await client.mark_removed(None)
         raise _account_refusal(e) from e
+    log.info("Removed client %s of tenant %s", client.id, tenant.slug)
+    case = await Case.open_for(client.id)
+    if case is not None:
+        try:
+            await caseroom.close(ctx, tenant, case)
+        except MatrixError as e:  # closed all the same; only the case room's notice is missing
+            log.warning("Could not tell case room of case %s of the removal: %s", case.id, e)
+    for group in await Group.of_client(client):
+        await group.remove(client)
     await ctx.hooks.run(hooks.CLIENT_LEFT, ctx, tenant, client)
-    await client.delete()
     return client
 
 

@@ -39,8 +39,8 @@ async def _find(room_id: RoomID) -> tuple[Room, Client, Tenant] | None:
         return None
     client = await Client.get(room.client_id)
     tenant = await Tenant.get(room.tenant_id) if room.tenant_id is not None else None
-    if client is None or tenant is None:
-        return None  # the client was removed: nobody to bring back
+    if client is None or client.removed or tenant is None:
+        return None  # the client was removed, or their tenant deleted: nobody to bring back
     return room, client, tenant
 
 

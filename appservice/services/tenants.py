@@ -72,8 +72,11 @@ async def create_tenant(ctx: Context, slug: str, preset: str, language: str, nam
     preset = validate.preset(preset)
     language = validate.language(language)
     name = validate.name(name, "tenant name")
-    if await Tenant.get_by_slug(slug):
-        raise conflict("tenant.exists", slug=slug)
+    found = await Tenant.get_any_by_slug(slug)
+    if found:
+        # A deleted tenant's slug is never given again: its records, exports and ghosts
+        # carry it, and a new tenant under it would be taken for the old one.
+        raise conflict("tenant.slug_deleted" if found.deleted else "tenant.exists", slug=slug)
     tenant = await Tenant.insert(slug, name, preset, language, ctx.clock.now_ms())
     tenant.board = preset in board.ON_BY_DEFAULT
     tenant.group_chat = preset in groups.CHAT_BY_DEFAULT

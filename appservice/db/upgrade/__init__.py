@@ -18,5 +18,6 @@ from . import (  # noqa: E402,F401
     v12_board_text,
     v13_group_rooms,
     v14_staff_accounts,
+    v15_records_survive,
     v16_sent_back,
 )

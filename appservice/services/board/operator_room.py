@@ -112,8 +112,8 @@ async def _answer(
         post = await Post.insert(topic.id, operator, text, event_id, ctx.clock.now_ms())
     await Shown(tenant.board_room, event_id, topic.id, post.id).add()
     client = await Client.get(topic.client_id)
-    if client is None or client.board_room is None:
-        return
+    if client is None or client.removed or client.board_room is None:
+        return  # kept on the board; the author's account is gone
     # An answer to one of the author's follow-ups replies to it on their side too.
     relates = raw["content"].get("m.relates_to") or {}
     reply = relates.get("m.in_reply_to") if not relates.get("is_falling_back") else None
