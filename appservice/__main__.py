@@ -14,10 +14,11 @@ if TYPE_CHECKING:
 USAGE = """usage: soudan <command> [options]
 
 commands:
-  run                     run the appservice (-c config.yaml)
+  run                     run the appservice (-c config.yaml; --allow-empty-database to start
+                          on a new database although the bot already has rooms)
   generate-registration   fill in the config's secrets and write the homeserver registration
                           (-c config.yaml -r registration.yaml)
-  check-config            validate a config file and exit (-c config.yaml)
+  check-config            validate a config file, print warnings and exit (-c config.yaml)
   bootstrap               on a new homeserver: create the first platform admin (password in
                           SOUDAN_ADMIN_PASSWORD) and make the bot a server admin
                           (-c config.yaml --homeserver-config homeserver.yaml)
@@ -78,7 +79,9 @@ def main() -> None:
         print(f"Wrote {args.registration}; add it to app_service_config_files in homeserver.yaml")
     elif command == "check-config":
         args = _config_args(command)
-        _load(args.config)
+        config = _load(args.config)
+        for warning in config.warnings():
+            print(f"soudan: warning: {warning}", file=sys.stderr)
         print(f"{args.config}: OK")
     elif command == "bootstrap":
         _bootstrap(_config_args(command, homeserver=True))

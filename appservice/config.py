@@ -11,6 +11,7 @@ server name this way); a variable that is not set is an error naming the key.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
+from yarl import URL
 
 from .i18n import LANGUAGES
 from .private_files import write_private
@@ -133,6 +135,9 @@ class Key:
 
 SCHEMA: tuple[Key, ...] = (
     Key("homeserver.address", _http_url),
+    # The address clients and staff type into their Matrix app, printed on every login and
+    # voucher card; homeserver.address (soudan's own way in) if unset.
+    Key("homeserver.public_address", _optional(_http_url), None),
     Key("homeserver.domain", _server_name),
     Key("homeserver.verify_ssl", _bool, True),
     Key("appservice.address", _http_url),
@@ -166,6 +171,29 @@ _SECTIONS = {key.path.split(".")[0] for key in SCHEMA}
 # Localpart prefixes that must never cover each other: the guard module tells clients by
 # theirs, and the ghosts' namespace is soudan's alone.
 _PREFIXES = ("appservice.ghost_prefix", "clients.localpart_prefix", "staff.localpart_prefix")
+
+# Names no one outside this machine or network can reach (RFC 6761, 6762, 8375).
+_INTERNAL_SUFFIXES = (".local", ".internal", ".home.arpa")
+
+
+def internal_host(url: str) -> str | None:
+    """Why the host of ``url`` cannot be reached from outside, or None if it may be."""
+    host = (URL(url).host or "").rstrip(".").lower()
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        if host == "localhost" or host.endswith(".localhost"):
+            return "this machine's own name"
+        if host.endswith(_INTERNAL_SUFFIXES):
+            return "a name on the local network"
+        if "." not in host:
+            return "an internal name (no dot)"
+        return None
+    if ip.is_loopback or ip.is_unspecified:
+        return "this machine's own address"
+    if ip.is_private or ip.is_link_local:
+        return "a private network address"
+    return None
 
 
 def _yaml() -> YAML:
@@ -211,6 +239,7 @@ class Config:
             raise ConfigError(f"config file {path} is not valid YAML{where}") from None
         config = cls(path, data if data is not None else {})
         config.validate()
+        config._resolve_paths()
         return config
 
     def validate(self) -> None:
@@ -248,6 +277,53 @@ class Config:
                         f"{second}: {b!r} overlaps {first} ({a!r}); neither may start with "
                         "the other"
                     )
+
+    @property
+    def directory(self) -> Path:
+        """The config file's directory: relative paths in the config start from here."""
+        return Path(os.path.abspath(self.path)).parent
+
+    def _resolve_paths(self) -> None:
+        """Relative file paths are taken from the config file's directory, not from wherever
+        soudan was started. Only the values read are absolute: ``save`` keeps what was typed."""
+        url = URL(self["database.url"])
+        if url.scheme == "sqlite" and url.path != ":memory:":
+            path = self.directory / os.path.expanduser(url.path)
+            query = f"?{url.query_string}" if url.query_string else ""
+            self._values["database.url"] = f"sqlite:{os.path.normpath(path)}{query}"
+        if self["logging.file"]:
+            path = self.directory / os.path.expanduser(self["logging.file"])
+            self._values["logging.file"] = os.path.normpath(path)
+
+    @property
+    def database_path(self) -> str | None:
+        """The SQLite database file (absolute), or None for PostgreSQL and memory."""
+        url = URL(self["database.url"])
+        return url.path if url.scheme == "sqlite" and url.path != ":memory:" else None
+
+    @property
+    def public_address(self) -> str:
+        """The homeserver address to give people (clients, staff) for logging in."""
+        return str(self["homeserver.public_address"] or self["homeserver.address"])
+
+    def warnings(self) -> list[str]:
+        """Settings that work but are likely mistakes; one line each, naming the key."""
+        found = []
+        address = self.public_address
+        why = internal_host(address)
+        if why:
+            source = (
+                f"homeserver.public_address: {address} is {why}"
+                if self["homeserver.public_address"]
+                else f"homeserver.public_address: not set, so logins and voucher cards show "
+                f"homeserver.address, {address}, which is {why}"
+            )
+            found.append(
+                f"{source}; clients and staff on other devices cannot reach it. Set "
+                "homeserver.public_address to the address their Matrix apps use, such as "
+                "https://matrix.example.org"
+            )
+        return found
 
     def __getitem__(self, path: str) -> Any:
         return self._values[path]

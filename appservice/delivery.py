@@ -57,9 +57,20 @@ class SoudanAppService(AppService):
     homeserver_restarted: Callable[[], None] | None = None
     _last_txn_number: int = -1
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Set once soudan knows its database is the one it used before: a transaction stored
+        # in a wrong database would be acknowledged and so lost to the right one.
+        self.database_checked = asyncio.Event()
+
     async def _http_handle_transaction(self, request: web.Request) -> web.Response:
         if not self._check_token(request):
             raise _error(401, "M_UNKNOWN_TOKEN", "Invalid hs_token")
+        if not self.database_checked.is_set():
+            try:
+                await asyncio.wait_for(self.database_checked.wait(), 30)
+            except TimeoutError:
+                raise _error(503, "M_UNKNOWN", "soudan is starting") from None
         txn_id = request.match_info["transaction_id"]
         body = await request.read()
         try:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import logging.config
+import os
 import signal
 import sys
 from functools import partial
 from typing import Any
 
 from mautrix.appservice.state_store.asyncpg import PgASStateStore
-from mautrix.util.async_db import Database, Scheme
+from mautrix.util.async_db import Database
 from mautrix.util.program import Program
 from yarl import URL
 
@@ -22,7 +24,7 @@ from .catchup import Catchup
 from .clock import Clock
 from .config import Config, ConfigError
 from .context import Context
-from .db import Tenant
+from .db import Room, Tenant
 from .delivery import Dispatcher, SoudanAppService
 from .matrix import MatrixHandler
 from .metrics import MetricsServer, trace_requests
@@ -90,6 +92,15 @@ class SoudanProgram(Program):
     ctx: Context
     dispatcher: Dispatcher
 
+    def prepare_arg_parser(self) -> None:
+        super().prepare_arg_parser()
+        self.parser.add_argument(
+            "--allow-empty-database",
+            action="store_true",
+            help="start on an empty database even though the bot already has rooms on the "
+            "homeserver (a new soudan on a homeserver an earlier one used)",
+        )
+
     def prepare_config(self) -> None:
         try:
             self.config = Config.load(self.args.config)
@@ -113,6 +124,8 @@ class SoudanProgram(Program):
             cfg["database.url"], upgrade_table=db.upgrade_table, log=logging.getLogger("mau.db")
         )
         db.init(self.database)
+        path = cfg.database_path
+        self._new_database_file = bool(path) and not os.path.exists(str(path))
         state_store = PgASStateStore(self.database)
         self.az = SoudanAppService(
             server=cfg["homeserver.address"],
@@ -143,11 +156,13 @@ class SoudanProgram(Program):
         for signum in (signal.SIGINT, signal.SIGTERM):
             self.loop.add_signal_handler(signum, self._request_stop)
         cfg = self.config
+        for warning in cfg.warnings():
+            self.log.warning("%s", warning)
+        path = cfg.database_path
+        self.log.info("Database: %s", path or safe_url(cfg["database.url"]))
         try:
-            if self.database.scheme == Scheme.SQLITE:
-                path = URL(cfg["database.url"]).path
-                if path and path != ":memory:":
-                    make_private(path)  # accounts' rooms, notes and case history live there
+            if path:
+                make_private(path)  # accounts' rooms, notes and case history live there
             await self.database.start()
             await self.state_store.upgrade_table.upgrade(self.database)
         except Exception as e:
@@ -215,6 +230,8 @@ class SoudanProgram(Program):
         self.az.homeserver_restarted = self.catchup.homeserver_was_unreachable
         self.az.inbox_stored = self.dispatcher.wake
         await self._wait_for_homeserver()
+        await self._refuse_a_wrong_database()
+        self.az.database_checked.set()
         await self.az.intent.ensure_registered()
         await self.az.intent.set_displayname(cfg["appservice.bot_displayname"])
         # Read back the rooms of open cases before handling anything, so that what was missed
@@ -268,6 +285,46 @@ class SoudanProgram(Program):
                 self.config["appservice.address"],
                 e,
             )
+
+    async def _refuse_a_wrong_database(self) -> None:
+        """An empty database while the bot already has rooms is most likely not the database
+        soudan ran on before (a relative path taken from elsewhere, a changed database.url).
+        Starting on it would make a second control room and answer every existing room as a
+        stranger's, so soudan stops before it creates or stores anything."""
+        if await Room.any_known():
+            return
+        rooms = await self.az.intent.get_joined_rooms()
+        if not rooms:
+            return
+        where = self.config.database_path or safe_url(self.config["database.url"])
+        if self.args.allow_empty_database:
+            self.log.warning(
+                "Starting on the empty database %s although %s is in %d rooms "
+                "(--allow-empty-database)",
+                where,
+                self.az.bot_mxid,
+                len(rooms),
+            )
+            return
+        self.log.critical(
+            "Refusing to start: the database %s is empty, but %s is already in %d rooms on "
+            "the homeserver, so this is not the database soudan used before. Check database.url "
+            "in %s (a relative path is taken from the config file's directory, %s). To start "
+            "anew on this homeserver all the same, run `soudan run` with --allow-empty-database.",
+            where,
+            self.az.bot_mxid,
+            len(rooms),
+            self.config.directory / self.config.path.name,
+            self.config.directory,
+        )
+        await self.az.stop()
+        await self.database.stop()
+        if self._new_database_file and self.config.database_path:
+            # The file this start made holds nothing: leave no second database behind.
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(self.config.database_path + suffix)
+        sys.exit(5)
 
     async def stop(self) -> None:
         if hasattr(self, "dispatcher"):

@@ -212,7 +212,7 @@ async def add_client(request: web.Request) -> web.Response:
         {
             **_client_json(account.client),
             "password": account.password,
-            "homeserver": context(request).config["homeserver.address"],
+            "homeserver": context(request).config.public_address,
         },
         status=201,
     )
@@ -223,7 +223,13 @@ async def reset_password(request: web.Request) -> web.Response:
     client, password = await clients.reset_password(
         context(request), tenant, request.match_info["client"]
     )
-    return ok({**_client_json(client), "password": password})
+    return ok(
+        {
+            **_client_json(client),
+            "password": password,
+            "homeserver": context(request).config.public_address,
+        }
+    )
 
 
 async def remove_client(request: web.Request) -> web.Response:
@@ -243,7 +249,7 @@ async def issue_vouchers(request: web.Request) -> web.Response:
     }
     return ok(
         {
-            "homeserver": ctx.config["homeserver.address"],
+            "homeserver": ctx.config.public_address,
             "vouchers": [{"user_id": a.client.user_id, "password": a.password} for a in issued],
             "files": files,
             "downloads": downloads,

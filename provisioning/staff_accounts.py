@@ -29,7 +29,7 @@ def _new_json(request: web.Request, made: staff_accounts.NewStaffAccount) -> dic
         "user_id": made.user_id,
         "nickname": made.nickname,
         "password": made.password,
-        "homeserver": context(request).config["homeserver.address"],
+        "homeserver": context(request).config.public_address,
     }
 
 

@@ -19,6 +19,9 @@ from .pgserver import PostgresServer, find_or_start
 TIMINGS: dict[str, float] = {}
 OpenUser = Callable[[str, str, str], Awaitable[User]]
 SERVER_NAME = "soudan.test"
+# What clients and staff are told to type into their app: never the address soudan uses
+# (stack.hs.url), as on a real deployment behind a reverse proxy.
+PUBLIC_ADDRESS = "https://matrix.soudan.test"
 CLIENT_PREFIX = "c-"
 
 
@@ -112,6 +115,7 @@ def stack(
         language="en",
         clock_control=True,
         metrics_port=free_port(),
+        public_address=PUBLIC_ADDRESS,
     )
     config = soudan.write_config()
     hs.write_config()

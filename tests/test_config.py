@@ -169,6 +169,92 @@ def test_check_config_command(tmp_path: Path) -> None:
     assert bad.stderr.startswith("soudan: appservice.id: expected a Matrix localpart")
 
 
+@pytest.mark.parametrize(
+    ("public", "address", "warned"),
+    [
+        (None, "http://localhost:8008", "not set, so logins and voucher cards show"),
+        ("http://synapse:8008", "http://synapse:8008", "is an internal name (no dot)"),
+        ("http://127.0.0.1:8008", "http://synapse:8008", "is this machine's own address"),
+        ("http://[::1]:8008", "http://synapse:8008", "is this machine's own address"),
+        ("https://192.168.1.20", "http://synapse:8008", "is a private network address"),
+        ("https://matrix.corp.internal", "http://synapse:8008", "is a name on the local"),
+        ("https://matrix.example.org", "http://synapse:8008", None),
+        (None, "https://matrix.example.org", None),
+    ],
+)
+def test_public_address_and_its_warning(
+    tmp_path: Path, public: str | None, address: str, warned: str | None
+) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "  address: http://localhost:8008", f"  address: {address}", 1
+    )
+    if public:
+        text = text.replace("  public_address: null", f"  public_address: {public}", 1)
+    config = Config.load(_write(tmp_path, text))
+    assert config.public_address == (public or address)
+    assert config["homeserver.address"] == address  # soudan itself still uses this one
+    warnings = config.warnings()
+    if warned is None:
+        assert warnings == []
+    else:
+        (warning,) = warnings
+        assert warning.startswith("homeserver.public_address: ") and warned in warning
+        assert "\n" not in warning
+
+
+def test_check_config_warns_but_passes(tmp_path: Path) -> None:
+    result = _soudan("check-config", "-c", str(EXAMPLE))
+    assert result.returncode == 0
+    assert result.stderr.startswith("soudan: warning: homeserver.public_address: not set")
+    public = _example_with(
+        tmp_path, "  public_address: null", "  public_address: https://matrix.example.org"
+    )
+    result = _soudan("check-config", "-c", str(public))
+    assert (result.returncode, result.stderr) == (0, "")
+    bad = _example_with(tmp_path, "  public_address: null", "  public_address: matrix.example")
+    result = _soudan("check-config", "-c", str(bad))
+    assert result.returncode == 2
+    assert result.stderr.startswith("soudan: homeserver.public_address: expected an http://")
+
+
+def test_relative_paths_start_from_the_config_files_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = tmp_path / "etc" / "soudan"
+    directory.mkdir(parents=True)
+    text = (
+        EXAMPLE.read_text(encoding="utf-8")
+        .replace("  url: sqlite:soudan.db", "  url: sqlite:data/soudan.db?synchronous=1", 1)
+        .replace("  file: null", "  file: ../log/soudan.log", 1)
+    )
+    (directory / "config.yaml").write_text(text, encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    config = Config.load(Path("..") / "etc" / "soudan" / "config.yaml")
+    assert config.directory == directory
+    assert config["database.url"] == f"sqlite:{directory / 'data' / 'soudan.db'}?synchronous=1"
+    assert config.database_path == str(directory / "data" / "soudan.db")
+    assert config["logging.file"] == str(tmp_path / "etc" / "log" / "soudan.log")
+    # Saving keeps what the person typed.
+    config.set("appservice.port", 31000)
+    config.save()
+    saved = (directory / "config.yaml").read_text(encoding="utf-8")
+    assert "  url: sqlite:data/soudan.db?synchronous=1\n" in saved
+    assert "  file: ../log/soudan.log\n" in saved
+    # Absolute paths, memory and PostgreSQL are left as they are.
+    for url, path in (
+        (f"sqlite:{tmp_path / 'abs.db'}", str(tmp_path / "abs.db")),
+        ("sqlite::memory:", None),
+        ("postgres://soudan:pw@db/soudan", None),
+    ):
+        other = _write(
+            tmp_path, text.replace("sqlite:data/soudan.db?synchronous=1", f"'{url}'", 1)
+        )
+        loaded = Config.load(other)
+        assert (loaded["database.url"], loaded.database_path) == (url, path)
+
+
 def test_docker_files_fit_together(monkeypatch: pytest.MonkeyPatch) -> None:
     from appservice.synapse_module import SoudanGuard
 

@@ -20,7 +20,7 @@ from appservice.i18n import t
 from appservice.services.errors import Refusal
 from appservice.services.staff_accounts import localpart_for
 
-from .conftest import OpenUser, Stack
+from .conftest import PUBLIC_ADDRESS, OpenUser, Stack
 from .matrix import User, highlighted, notifications, reply_to
 from .tenants import Api, bare_tenant, command, login_details, refused
 
@@ -98,6 +98,7 @@ async def test_from_a_new_tenant_to_its_first_operator(
     assert answer.startswith("Created the admin account “Hanako” of “Newcomer Desk”"), answer
     assert answer.endswith(VANISHES)
     admin_id, admin_password = _details(answer)
+    assert PUBLIC_ADDRESS in answer and stack.hs.url not in answer  # the address clients reach
     tenant_admin = await users(stack.hs.url, admin_id, admin_password)
     joined = set((await tenant_admin.client.joined_rooms()).rooms)
     assert {rooms["admin"], rooms["space"]} <= joined  # open at the first login
@@ -147,7 +148,7 @@ async def test_removal_ends_only_the_accounts_soudan_created(
 
     # A created operator, removed by nickname: the account ends.
     made = await api.ok("POST", f"/tenants/{slug}/operator-accounts", {"nickname": "Mio"})
-    assert made["homeserver"] == stack.config["homeserver.address"]
+    assert made["homeserver"] == PUBLIC_ADDRESS != stack.config["homeserver.address"]
     assert await _login_status(stack, made["user_id"], made["password"]) == 200
     message = await refused(
         api, "DELETE", f"/tenants/{slug}/operators/Mia", None, 404, "M_NOT_FOUND"

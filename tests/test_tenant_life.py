@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import zxingcpp
 from nio import DownloadResponse
 from pypdf import PdfReader
 
-from .conftest import OpenUser, Stack
+from .conftest import PUBLIC_ADDRESS, OpenUser, Stack
 from .matrix import User, login
 from .tenants import Api, TenantFixture, login_details, new_tenant
 
@@ -57,7 +58,17 @@ async def test_twenty_vouchers(stack: Stack, api: Api, users: OpenUser) -> None:
     text = "".join(page.extract_text() for page in pdf.pages)
     for row in rows:
         assert text.count(row["user_id"]) == 1
-        assert row["homeserver"] == stack.hs.url
+        # Cards and files name the address people can reach, never the one soudan uses.
+        assert row["homeserver"] == PUBLIC_ADDRESS
+    assert text.count(PUBLIC_ADDRESS) == 20 and stack.hs.url not in text
+    # Each card's QR code, read back as a phone's camera would: the address and the user ID.
+    scanned = [
+        barcode.text
+        for page in pdf.pages
+        for image in page.images
+        for barcode in zxingcpp.read_barcodes(image.image)
+    ]
+    assert sorted(scanned) == sorted(f"{PUBLIC_ADDRESS}\n{row['user_id']}" for row in rows)
     logins = await asyncio.gather(
         *(login(stack.hs.url, row["user_id"], row["password"]) for row in rows)
     )

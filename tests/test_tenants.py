@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from nio import JoinError, LoginError, LoginResponse, WhoamiError
 
-from .conftest import OpenUser, Stack
+from .conftest import PUBLIC_ADDRESS, OpenUser, Stack
 from .matrix import login
 from .tenants import Api, TenantFixture, command, login_details, new_tenant
 
@@ -44,6 +44,7 @@ async def test_admin_adds_a_client_who_logs_in(
 ) -> None:
     answer = await tenant.command("!add-client Hanako")
     assert answer.startswith("Added the client “Hanako”")
+    assert f"Server: {PUBLIC_ADDRESS}\n" in answer and stack.hs.url not in answer
     user_id, password = login_details(answer)
     assert "hanako" not in user_id.lower()
     client = await users(stack.hs.url, user_id, password)
@@ -61,6 +62,11 @@ async def test_admin_adds_a_client_who_logs_in(
     assert profile.displayname == f"Desk {tenant.slug}"  # type: ignore[union-attr]
     listing = await tenant.command("!clients")
     assert "Hanako" in listing and user_id in listing
+    # A reset shows the whole login again, with the address people can reach.
+    reset = await tenant.command("!reset-password Hanako")
+    assert f"Server: {PUBLIC_ADDRESS}\n" in reset and stack.hs.url not in reset
+    assert login_details(reset)[0] == user_id
+    await users(stack.hs.url, user_id, login_details(reset)[1])
 
 
 async def test_reset_logs_out_and_removal_stops_login(
@@ -71,6 +77,7 @@ async def test_reset_logs_out_and_removal_stops_login(
     try:
         reset = await api.ok("POST", f"/tenants/{tenant.slug}/clients/Taro/reset-password")
         assert reset["password"] != created["password"]
+        assert created["homeserver"] == reset["homeserver"] == PUBLIC_ADDRESS
         assert isinstance(await first.client.whoami(), WhoamiError)
     finally:
         await first.close()

@@ -20,7 +20,7 @@ async def add_client(evt: CommandEvent) -> None:
     details = evt.t(
         "client.added",
         nickname=account.client.nickname,
-        homeserver=evt.ctx.config["homeserver.address"],
+        homeserver=evt.ctx.config.public_address,
         user_id=account.client.user_id,
         password=account.password,
     )
@@ -44,7 +44,14 @@ async def reset_password(evt: CommandEvent) -> None:
     if len(evt.args) != 1:
         raise UsageError
     client, password = await clients.reset_password(evt.ctx, evt.the_tenant, evt.arg(0))
-    await _show_secret(evt, evt.t("client.reset", client=client.label, password=password))
+    details = evt.t(
+        "client.reset",
+        client=client.label,
+        homeserver=evt.ctx.config.public_address,
+        user_id=client.user_id,
+        password=password,
+    )
+    await _show_secret(evt, details)
 
 
 @command("remove-client", Place.ADMIN, "clients")

@@ -23,7 +23,7 @@ def _details(
         key,
         nickname=made.nickname,
         tenant=tenant.name,
-        homeserver=evt.ctx.config["homeserver.address"],
+        homeserver=evt.ctx.config.public_address,
         user_id=made.user_id,
         password=made.password,
     )

@@ -44,6 +44,12 @@ class Room:
         return cls(**row) if row else None
 
     @classmethod
+    async def any_known(cls) -> bool:
+        """Whether soudan has made any room yet: a database it has run on has its control
+        room at least."""
+        return bool(await cls.db.fetchval("SELECT EXISTS (SELECT 1 FROM room)"))
+
+    @classmethod
     async def add(
         cls,
         room_id: RoomID,

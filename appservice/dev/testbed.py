@@ -262,6 +262,9 @@ class Soudan:
     clock_control: bool = False
     # Serve Prometheus metrics on this port (off when None).
     metrics_port: int | None = None
+    # The homeserver address printed for clients and staff (homeserver.public_address), when
+    # it is not the one soudan itself uses.
+    public_address: str | None = None
 
     @property
     def config_path(self) -> Path:
@@ -277,7 +280,11 @@ class Soudan:
         previous = _load(self.config_path) if self.config_path.exists() else {}
         kept = previous.get("appservice", {})
         data = {
-            "homeserver": {"address": self.homeserver.url, "domain": self.homeserver.server_name},
+            "homeserver": {
+                "address": self.homeserver.url,
+                "public_address": self.public_address,
+                "domain": self.homeserver.server_name,
+            },
             "appservice": {
                 "address": self.url,
                 "hostname": "127.0.0.1",
@@ -304,12 +311,13 @@ class Soudan:
         write_registration(config, self.homeserver.registration_path)
         return config
 
-    def start(self) -> Service:
-        """Start soudan; call ``wait_ready`` on the result before using it."""
+    def start(self, *args: str, cwd: Path | None = None) -> Service:
+        """Start soudan (in its directory unless ``cwd`` is given, with any further arguments
+        of ``soudan run``); call ``wait_ready`` on the result before using it."""
         return _spawn(
             "soudan",
-            [sys.executable, "-m", "appservice", "run", "-c", str(self.config_path)],
-            self.directory,
+            [sys.executable, "-m", "appservice", "run", "-c", str(self.config_path), *args],
+            cwd or self.directory,
             self.directory / "soudan.log",
         )
 

@@ -264,7 +264,7 @@ async def deliver_voucher_files(
     from ..voucher_sheet import Voucher, render_csv, render_pdf
 
     vouchers = [Voucher(a.client.user_id, a.password) for a in issued]
-    homeserver = ctx.config["homeserver.address"]
+    homeserver = ctx.config.public_address
     files = {
         "pdf": (
             render_pdf(
