@@ -112,6 +112,7 @@ def test_soudan_config_comes_from_env(compose: dict[str, Any], env_example: list
         assert needed_names <= set(service["environment"]), name
     values = {name: f"value-of-{name.lower()}-" + "x" * 16 for name in env_example}
     values["SERVER_NAME"] = "example.org"
+    values["PUBLIC_HOMESERVER_URL"] = "https://matrix.example.org"
     saved = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:
@@ -123,6 +124,7 @@ def test_soudan_config_comes_from_env(compose: dict[str, Any], env_example: list
             else:
                 os.environ[name] = value
     assert config["homeserver.domain"] == "example.org"
+    assert config.public_address == "https://matrix.example.org"
     assert config["platform.admins"] == ["@admin:example.org"]
     assert config["appservice.as_token"] == values["SOUDAN_AS_TOKEN"]
     assert config["appservice.hostname"] == "0.0.0.0"

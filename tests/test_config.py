@@ -261,8 +261,12 @@ def test_docker_files_fit_together(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("SOUDAN_AS_TOKEN", "SOUDAN_HS_TOKEN", "SOUDAN_PROVISIONING_SECRET"):
         monkeypatch.setenv(name, "x" * 32)
     monkeypatch.setenv("SERVER_NAME", "example.org")
+    monkeypatch.setenv("PUBLIC_HOMESERVER_URL", "https://matrix.example.org")
     docker_config = Config.load(ROOT / "config" / "docker-config.yaml")
     assert docker_config["appservice.hostname"] == "0.0.0.0"
+    # Logins and voucher cards show the address of .env, never the internal one.
+    assert docker_config.public_address == "https://matrix.example.org"
+    assert docker_config.warnings() == []
     snippet = YAML(typ="safe").load((ROOT / "config" / "homeserver-snippet.yaml").read_text())
     guard = SoudanGuard.parse_config(snippet["modules"][0]["config"])
     assert guard.client_localpart_prefix == docker_config["clients.localpart_prefix"]
