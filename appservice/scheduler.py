@@ -24,6 +24,9 @@ class Scheduler:
         self.handlers: dict[str, TimerHandler] = {}
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task | None = None
+        # One pass over the due timers at a time: the loop and a caller that moved the clock
+        # would otherwise both find the same timer due and run it twice.
+        self._running = asyncio.Lock()
 
     def on(self, kind: str, handler: TimerHandler) -> None:
         self.handlers[kind] = handler
@@ -43,6 +46,10 @@ class Scheduler:
             self._task.cancel()
 
     async def run_due(self) -> None:
+        async with self._running:
+            await self._run_due()
+
+    async def _run_due(self) -> None:
         now = self.clock.now_ms()
         for timer in await Timer.due(now):
             handler = self.handlers.get(timer.kind)
