@@ -190,6 +190,8 @@ class SoudanProgram(Program):
                     cfg["metrics.port"],
                     e,
                 )
+                await self.az.stop()  # nothing left listening keeps the process alive
+                await self.database.stop()
                 sys.exit(4)
         self.ctx = Context(
             config=cfg,

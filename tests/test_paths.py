@@ -104,6 +104,7 @@ def test_an_empty_database_is_refused_while_the_bot_has_rooms(
     port = free_port()
     data["appservice"]["port"] = port
     data["platform"]["admins"] = []  # the start allowed below invites no one
+    data["metrics"]["port"] = free_port()  # the shared soudan serves its own
     config = tmp_path / "other" / "config.yaml"
     _write(config, data)
     fresh = tmp_path / "other" / "fresh.db"
@@ -142,3 +143,21 @@ def test_an_empty_database_is_refused_while_the_bot_has_rooms(
     )
     assert status == 200
     assert _bot_rooms(stack) == rooms
+
+
+def test_a_metrics_port_in_use_stops_the_start_with_its_reason(
+    stack: Stack, tmp_path: Path
+) -> None:
+    data = _config(stack)
+    data["appservice"]["port"] = free_port()
+    data["metrics"]["enabled"] = True
+    data["metrics"]["port"] = stack.config["metrics.port"]  # the shared soudan's own
+    data["database"]["url"] = f"sqlite:{stack.config.database_path}"
+    config = tmp_path / "busy.yaml"
+    _write(config, data)
+    log = tmp_path / "soudan.log"
+    started = _run(config, tmp_path, log)
+    assert started.process.wait(120) == 4  # it stops instead of running half-started
+    text = log.read_text(encoding="utf-8")
+    assert f"Cannot serve metrics on 127.0.0.1:{stack.config['metrics.port']}" in text
+    assert "Traceback" not in text

@@ -113,6 +113,7 @@ async def _assert_voucher_rows_hold_nothing_personal(stack: Stack, user_ids: set
             "nickname",
             "room_id",
             "created_at",
+            "removed_at",
             "ghost",  # an opaque ghost localpart, made when the first case opens
             "alias",  # a random "Client #1234", ditto
             "board_room",  # the client's own board room, once they open the board
