@@ -170,12 +170,13 @@ async def relay(
 
 async def relay_redaction(
     intent: IntentAPI, redacted: EventID | None, target_room: RoomID
-) -> None:
-    """Take back the copy of a message its sender redacted. Only copies go: redacting the
-    copy of the other side's message removes it on this side alone, never their original."""
+) -> bool:
+    """Take back the copy of a message its sender redacted; whether there was one. Only copies
+    go: redacting the copy of the other side's message removes it on this side alone, never
+    their original."""
     target = await EventMap.copy_of(EventID(redacted), target_room) if redacted else None
     if target is None:
-        return
+        return False
     try:
         await intent.redact(target_room, target)
     except MatrixError as e:
@@ -183,3 +184,4 @@ async def relay_redaction(
         log.warning("Could not relay a redaction: %s", e)
     else:
         metrics.RELAYED.labels(kind="redaction").inc()
+    return True

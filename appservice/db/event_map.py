@@ -93,13 +93,9 @@ class EventMap:
     @classmethod
     async def counterpart(cls, event_id: EventID, room_id: RoomID) -> EventID | None:
         """The copy of ``event_id`` in ``room_id``, or the original it was copied from."""
-        found = await cls.db.fetchval(
-            "SELECT target_event FROM event_map WHERE source_event=$1 AND target_room=$2",
-            event_id,
-            room_id,
-        )
-        if found:
-            return EventID(found)
+        copy = await cls.copy_of(event_id, room_id)
+        if copy:
+            return copy
         found = await cls.db.fetchval(
             "SELECT source_event FROM event_map WHERE target_event=$1 AND source_room=$2",
             event_id,

@@ -40,9 +40,8 @@ async def on_operator_event(ctx: Context, tenant: Tenant, case: Case, raw: dict[
         # The desk created the client's room, so it may redact any copy, whoever sent it; an
         # operator takes back their own messages only, never the client's.
         redacted = raw.get("redacts") or raw.get("content", {}).get("redacts")
-        if redacted and await EventMap.copy_of(EventID(redacted), client.room_id):
+        if await relay.relay_redaction(ctx.desk(tenant.slug), redacted, client.room_id):
             await EventMap.forget_body(EventID(redacted))
-        await relay.relay_redaction(ctx.desk(tenant.slug), redacted, client.room_id)
         return
     content = raw.get("content", {})
     if not content:
